@@ -1,0 +1,32 @@
+# Tycho: the two commands a new machine needs are `make run` and `make test`.
+SWIFT ?= swift
+DATA ?= examples/events
+BENCH_CACHE ?= $(HOME)/.cache/tycho-bench
+
+.PHONY: run build release test deps bench fuzz clean
+
+## Build and open the browser on the example data shipped in the repo.
+run: deps release
+	.build/release/tycho --data $(DATA)
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product tycho
+
+## Every test: model, command line, screen, and end to end in tmux (needs the built binary).
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test
+
+## Installs what a fresh machine lacks (libncurses-dev, tmux), or says what to install.
+deps:
+	@scripts/ensure-deps
+
+bench: deps
+	$(SWIFT) build -c release --product tycho --product tycho-bench
+	.build/release/tycho-bench --cache $(BENCH_CACHE)
+
+clean:
+	rm -rf .build

@@ -1,0 +1,154 @@
+import TychoModel
+
+/// What the browser needs from the command line.
+public struct BrowseOptions: Equatable, Sendable {
+    public var dataDirectory: String
+}
+
+/// What `tycho` should do after reading its arguments.
+public enum Outcome: Equatable {
+    /// Open the browser.
+    case browse(BrowseOptions)
+    /// A command ran (its output is written); exit with this status.
+    case finished(Int32)
+}
+
+/// Exit statuses, the same for every command.
+public enum ExitStatus {
+    public static let success: Int32 = 0
+    /// Not found, or the data (or a query) is invalid.
+    public static let failure: Int32 = 1
+    public static let usage: Int32 = 2
+}
+
+/// The `tycho` command line: every command but the browser itself runs here, writing to
+/// strings, so it is tested without starting a process.
+public enum CommandLineTool {
+    static let dataOption = OptionSpec("--data", value: "DIR", help: "the data directory (default: $TYCHO_DATA)")
+    static let helpOption = OptionSpec("--help", help: "show this help")
+
+    /// The commands, in the order `tycho --help` lists them.
+    static let commands: [Command] = [
+        Command(name: "query", summary: "events matching tags and a time range, newest first, one page",
+                usage: "tycho query [--data DIR] [--tag K:V]... [--frm TIME] [--to TIME] [--count N] [--page N]",
+                options: [OptionSpec("--tag", value: "K:V", help: "a tag every event must have (repeatable)"),
+                          OptionSpec("--frm", value: "TIME", help: "events still running at or after TIME (ISO 8601)"),
+                          OptionSpec("--to", value: "TIME", help: "events that started before TIME (ISO 8601)"),
+                          OptionSpec("--count", value: "N", help: "events per page (default 100)"),
+                          OptionSpec("--page", value: "N", help: "which page, from 1 (default 1)")],
+                positionals: 0...0, run: Commands.query),
+        Command(name: "get", summary: "one event", usage: "tycho get [--data DIR] ID", options: [], positionals: 1...1, run: Commands.get),
+        Command(name: "children", summary: "the direct children of an event, oldest first",
+                usage: "tycho children [--data DIR] ID", options: [], positionals: 1...1, run: Commands.children),
+        Command(name: "impact", summary: "the whole subtree under an event",
+                usage: "tycho impact [--data DIR] ID", options: [], positionals: 1...1, run: Commands.impact),
+        Command(name: "trace", summary: "an event and its parents up to the root",
+                usage: "tycho trace [--data DIR] ID", options: [], positionals: 1...1, run: Commands.trace),
+        Command(name: "tree", summary: "the whole tree an event belongs to (its root's impact)",
+                usage: "tycho tree [--data DIR] ID", options: [], positionals: 1...1, run: Commands.tree),
+        Command(name: "check", summary: "list every line that could not be read",
+                usage: "tycho check [--data DIR]", options: [], positionals: 0...0, run: Commands.check),
+    ]
+
+    static let browseUsage = "tycho [--data DIR]"
+
+    /// Runs `arguments` (without the program name).
+    public static func run(_ arguments: [String], environment: [String: String], out: inout String, err: inout String) -> Outcome {
+        if let name = arguments.first, let command = commands.first(where: { $0.name == name }) {
+            return .finished(run(command, Array(arguments.dropFirst()), environment: environment, out: &out, err: &err))
+        }
+        if let word = arguments.first, !word.hasPrefix("-") {
+            err += "tycho: unknown command '\(word)'\nusage: \(browseUsage)\n       tycho COMMAND --help (commands: \(commands.map(\.name).joined(separator: ", ")))\n"
+            return .finished(ExitStatus.usage)
+        }
+        do {
+            let parsed = try parseArguments(arguments, options: [dataOption, helpOption], positionals: 0...0)
+            if parsed.has("--help") {
+                out += mainHelp()
+                return .finished(ExitStatus.success)
+            }
+            return .browse(BrowseOptions(dataDirectory: try dataDirectory(parsed, environment)))
+        } catch {
+            err += "tycho: \(error.message)\nusage: \(browseUsage)\n"
+            return .finished(ExitStatus.usage)
+        }
+    }
+
+    private static func run(_ command: Command, _ arguments: [String], environment: [String: String], out: inout String, err: inout String) -> Int32 {
+        do {
+            let parsed = try parseArguments(arguments, options: command.options + [dataOption, helpOption], positionals: command.positionals)
+            if parsed.has("--help") {
+                out += command.help(extra: [dataOption, helpOption])
+                return ExitStatus.success
+            }
+            let context = CommandContext(arguments: parsed, dataDirectory: try dataDirectory(parsed, environment))
+            return try command.run(context, &out, &err)
+        } catch let error as UsageError {
+            err += "tycho \(command.name): \(error.message)\nusage: \(command.usage)\n"
+            return ExitStatus.usage
+        } catch let error as CommandFailure {
+            err += "tycho \(command.name): \(error.message)\n"
+            return ExitStatus.failure
+        } catch {
+            err += "tycho \(command.name): \(error)\n"
+            return ExitStatus.failure
+        }
+    }
+
+    static func dataDirectory(_ arguments: Arguments, _ environment: [String: String]) throws(UsageError) -> String {
+        if let directory = arguments.value("--data"), !directory.isEmpty { return directory }
+        if let directory = environment["TYCHO_DATA"], !directory.isEmpty { return directory }
+        throw UsageError(message: "no data directory: pass --data DIR or set TYCHO_DATA")
+    }
+
+    static func mainHelp() -> String {
+        var text = """
+        tycho: browse operational change events (deploys, upgrades, config pushes) and their causal trees.
+
+        usage: \(browseUsage)            open the browser (press ? inside for keys)
+               tycho COMMAND [--data DIR] ...   print JSON for scripts
+
+        commands:
+
+        """
+        for command in commands { text += "  \(padded(command.name, 10)) \(command.summary)\n" }
+        text += "\nThe data directory holds *.jsonl files, one event per line; --data DIR or $TYCHO_DATA names it.\n"
+        text += "Exit status: 0 success, 1 not found or invalid data, 2 usage error.\n"
+        return text
+    }
+}
+
+/// One subcommand: its name, usage line, options and what it does.
+struct Command: Sendable {
+    let name: String
+    let summary: String
+    let usage: String
+    let options: [OptionSpec]
+    let positionals: ClosedRange<Int>
+    let run: @Sendable (CommandContext, inout String, inout String) throws -> Int32
+
+    func help(extra: [OptionSpec]) -> String {
+        var text = "usage: \(usage)\n\n\(summary)\n\noptions:\n"
+        for option in options + extra {
+            let left = option.name + (option.valueName.map { " " + $0 } ?? "")
+            text += "  \(padded(left, 16)) \(option.help)\n"
+        }
+        return text
+    }
+}
+
+/// A command's parsed arguments and data directory.
+struct CommandContext {
+    let arguments: Arguments
+    let dataDirectory: String
+}
+
+/// A command that could not do what was asked: exit status 1 with this message.
+struct CommandFailure: Error {
+    let message: String
+}
+
+/// `text` followed by spaces up to `width` characters.
+func padded(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+}

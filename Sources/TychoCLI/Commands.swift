@@ -1,0 +1,124 @@
+import TychoModel
+
+/// The non-interactive commands.
+enum Commands {
+    static func load(_ context: CommandContext, _ err: inout String) throws -> EventStore {
+        let store: EventStore
+        do {
+            store = try EventLoader.load(directory: context.dataDirectory)
+        } catch {
+            throw CommandFailure(message: error.description)
+        }
+        if !store.problems.isEmpty {
+            err += "tycho: warning: \(store.problems.count) line\(store.problems.count == 1 ? "" : "s") could not be read and were skipped (see `tycho check`)\n"
+        }
+        return store
+    }
+
+    static func query(_ context: CommandContext, _ out: inout String, _ err: inout String) throws -> Int32 {
+        let arguments = context.arguments
+        var tags: [TagTerm] = []
+        for text in arguments.all("--tag") {
+            guard let term = TagTerm(parsing: text) else { throw UsageError(message: "--tag needs KEY:VALUE, not '\(text)'") }
+            tags.append(term)
+        }
+        let from = try arguments.value("--frm").map { try time($0, option: "--frm") }
+        let to = try arguments.value("--to").map { try time($0, option: "--to") }
+        let count = try arguments.value("--count").map { try integer($0, option: "--count") } ?? 100
+        let page = try arguments.value("--page").map { try integer($0, option: "--page") } ?? 1
+        let store = try load(context, &err)
+        let records: [Int]
+        do {
+            records = try store.find(tags: tags, from: from, to: to, count: count, page: page)
+        } catch {
+            throw UsageError(message: error.description)
+        }
+        out += "{\"result\": " + EventJSON.encodeList(records.map(store.event)) + ", \"count\": \(records.count)}\n"
+        return ExitStatus.success
+    }
+
+    static func get(_ context: CommandContext, _ out: inout String, _ err: inout String) throws -> Int32 {
+        let (store, record) = try event(context, &err)
+        out += EventJSON.encode(store.event(record)) + "\n"
+        return ExitStatus.success
+    }
+
+    static func children(_ context: CommandContext, _ out: inout String, _ err: inout String) throws -> Int32 {
+        let store = try load(context, &err)
+        let id = context.arguments.positionals[0]
+        let children = store.childRecords(ofID: id)
+        guard store.record(id: id) != nil || !children.isEmpty else { throw CommandFailure(message: "no event with id \(shown(id))") }
+        out += EventJSON.encodeList(children.map(store.event)) + "\n"
+        return ExitStatus.success
+    }
+
+    static func impact(_ context: CommandContext, _ out: inout String, _ err: inout String) throws -> Int32 {
+        let (store, record) = try event(context, &err)
+        out += EventJSON.encodeTree(store.impact(record), store: store) + "\n"
+        return ExitStatus.success
+    }
+
+    static func trace(_ context: CommandContext, _ out: inout String, _ err: inout String) throws -> Int32 {
+        let (store, record) = try event(context, &err)
+        out += EventJSON.encodeList(store.trace(record).map(store.event)) + "\n"
+        return ExitStatus.success
+    }
+
+    static func tree(_ context: CommandContext, _ out: inout String, _ err: inout String) throws -> Int32 {
+        let (store, record) = try event(context, &err)
+        out += EventJSON.encodeTree(store.tree(record), store: store) + "\n"
+        return ExitStatus.success
+    }
+
+    static func check(_ context: CommandContext, _ out: inout String, _ err: inout String) throws -> Int32 {
+        let store: EventStore
+        do {
+            store = try EventLoader.load(directory: context.dataDirectory)
+        } catch {
+            throw CommandFailure(message: error.description)
+        }
+        for problem in store.problems { out += problem.description + "\n" }
+        let files = Set(store.problems.map(\.file)).count
+        if store.problems.isEmpty {
+            out += "ok: \(store.count) events in \(store.files.count) files, no bad lines\n"
+            return ExitStatus.success
+        }
+        out += "\(store.problems.count) bad line\(store.problems.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"); \(store.count) events loaded from \(store.files.count) files\n"
+        return ExitStatus.failure
+    }
+
+    // MARK: - Helpers
+
+    static func event(_ context: CommandContext, _ err: inout String) throws -> (EventStore, Int) {
+        let store = try load(context, &err)
+        let id = context.arguments.positionals[0]
+        guard let record = store.record(id: id) else { throw CommandFailure(message: "no event with id \(shown(id))") }
+        return (store, record)
+    }
+
+    static func time(_ text: String, option: String) throws -> Int64 {
+        do {
+            return try Timestamp.parse(text)
+        } catch {
+            throw UsageError(message: "\(option) \(shown(text)): \(error.reason)")
+        }
+    }
+
+    static func integer(_ text: String, option: String) throws -> Int {
+        guard let value = Int(text) else { throw UsageError(message: "\(option) needs a whole number, not \(shown(text))") }
+        return value
+    }
+
+    /// Text from the command line or the data, quoted and with control characters escaped.
+    static func shown(_ text: String) -> String {
+        var out = "'"
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "'"
+    }
+}

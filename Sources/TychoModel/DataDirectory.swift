@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A data file: its path, and its name relative to the data directory (as shown to people).
+public struct DataFile: Equatable, Sendable {
+    public let path: String
+    public let name: String
+    public let size: Int
+}
+
+/// Finds the `*.jsonl` files under a data directory, recursively, in name order.
+public enum DataDirectory {
+    /// Why a data directory cannot be used at all.
+    public struct Unusable: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The data files below `directory`, plus problems with entries that could not be read.
+    /// Symbolic links are followed, but a directory is entered once (so a link loop ends).
+    public static func files(in directory: String) throws(Unusable) -> (files: [DataFile], problems: [LoadProblem]) {
+        var status = stat()
+        guard stat(directory, &status) == 0 else {
+            throw Unusable(description: "cannot open data directory \(quoted(directory)): \(errorText())")
+        }
+        guard status.st_mode & S_IFMT == S_IFDIR else {
+            throw Unusable(description: "\(quoted(directory)) is not a directory")
+        }
+        var files: [DataFile] = []
+        var problems: [LoadProblem] = []
+        var visited: Set<[UInt64]> = [[UInt64(status.st_dev), UInt64(status.st_ino)]]
+        var pending: [String] = [""]  // relative directory names still to list
+        while let relative = pending.popLast() {
+            let path = relative.isEmpty ? directory : directory + "/" + relative
+            guard let handle = opendir(path) else {
+                problems.append(LoadProblem(file: relative.isEmpty ? "." : relative, line: 0, reason: "cannot read directory: \(errorText())"))
+                continue
+            }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name == "." || name == ".." || name.hasPrefix(".") { continue }
+                let childRelative = relative.isEmpty ? name : relative + "/" + name
+                let childPath = directory + "/" + childRelative
+                var child = stat()
+                guard stat(childPath, &child) == 0 else {
+                    if name.hasSuffix(".jsonl") {
+                        problems.append(LoadProblem(file: childRelative, line: 0, reason: "cannot read: \(errorText())"))
+                    }
+                    continue
+                }
+                if child.st_mode & S_IFMT == S_IFDIR {
+                    if visited.insert([UInt64(child.st_dev), UInt64(child.st_ino)]).inserted { pending.append(childRelative) }
+                } else if child.st_mode & S_IFMT == S_IFREG && name.hasSuffix(".jsonl") {
+                    if access(childPath, R_OK) != 0 {
+                        problems.append(LoadProblem(file: childRelative, line: 0, reason: "cannot read: \(errorText())"))
+                        continue
+                    }
+                    files.append(DataFile(path: childPath, name: childRelative, size: Int(child.st_size)))
+                }
+            }
+        }
+        files.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        return (files, problems)
+    }
+}

@@ -1,0 +1,82 @@
+/// Which events to show: tags that must all match, tags that must not, a time range, and
+/// words that must appear in the description or id.
+public struct EventFilter: Equatable, Sendable {
+    /// `key:value` tags that must all match; `parent_id` and `source_id` work as keys, as in Tycho.
+    public var tags: [TagTerm] = []
+    /// Tags that must not match.
+    public var excludedTags: [TagTerm] = []
+    /// Overlap with `[from, to)`: an event matches when `start < to` and `end >= from`.
+    public var from: Int64?
+    public var to: Int64?
+    /// Lower-cased words or phrases, each of which must occur in the description or the id.
+    public var texts: [String] = []
+
+    public init(tags: [TagTerm] = [], excludedTags: [TagTerm] = [], from: Int64? = nil, to: Int64? = nil, texts: [String] = []) {
+        self.tags = tags
+        self.excludedTags = excludedTags
+        self.from = from
+        self.to = to
+        self.texts = texts.map { $0.lowercased() }
+    }
+
+    public var isEmpty: Bool { tags.isEmpty && excludedTags.isEmpty && from == nil && to == nil && texts.isEmpty }
+}
+
+/// A `key:value` tag in a query.
+public struct TagTerm: Equatable, Hashable, Sendable, CustomStringConvertible {
+    public var key: String
+    public var value: String
+
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
+
+    /// Splits `key:value` at the first colon, as Tycho does; nil without one.
+    public init?(parsing text: String) {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        key = String(text[..<colon])
+        value = String(text[text.index(after: colon)...])
+    }
+
+    public var description: String { "\(key):\(value)" }
+}
+
+/// The events that match a filter, newest first, without copying when all match.
+public struct EventList: Sendable {
+    /// Timeline ranks, ascending; nil means "ranks 0..<count".
+    let ranks: [UInt32]?
+    public let count: Int
+    let store: EventStore
+
+    init(store: EventStore, ranks: [UInt32]?) {
+        self.store = store
+        self.ranks = ranks
+        self.count = ranks?.count ?? store.count
+    }
+
+    /// The record at position `index` (0 = newest).
+    public subscript(index: Int) -> Int {
+        store.record(atRank: ranks.map { Int($0[index]) } ?? index)
+    }
+
+    /// The position of `record` in this list, if it is in it.
+    public func position(of record: Int) -> Int? {
+        guard let rank = store.rank(of: record) else { return nil }
+        guard let ranks else { return rank }
+        let k = lowerBound(ranks, UInt32(rank))
+        return k < ranks.count && ranks[k] == UInt32(rank) ? k : nil
+    }
+
+    public var isEmpty: Bool { count == 0 }
+}
+
+/// The first index of `sorted` whose element is not less than `value`.
+func lowerBound(_ sorted: [UInt32], _ value: UInt32, from start: Int = 0) -> Int {
+    var low = start, high = sorted.count
+    while low < high {
+        let middle = (low + high) / 2
+        if sorted[middle] < value { low = middle + 1 } else { high = middle }
+    }
+    return low
+}

@@ -1,0 +1,62 @@
+import Dispatch
+
+/// Loads a data directory into an `EventStore`, on every core.
+///
+/// The newest file's last range is read first, so a browser can show the newest events while
+/// the rest is still being read; the full store follows.
+public enum EventLoader {
+    /// Loads everything below `directory`. `firstBatch`, if given, receives a store of the
+    /// newest range before the rest is read (only when there is more to read).
+    public static func load(directory: String, firstBatch: ((EventStore) -> Void)? = nil) throws(DataDirectory.Unusable) -> EventStore {
+        let (files, listingProblems) = try DataDirectory.files(in: directory)
+        var ranges: [SegmentReader.Range] = []
+        for (index, file) in files.enumerated() {
+            ranges += SegmentReader.ranges(fileIndex: index, path: file.path, size: file.size)
+        }
+        let results = ResultSlots(count: ranges.count)
+        var remaining = Array(ranges.indices)
+        if let firstBatch, ranges.count > 1, let newest = remaining.popLast() {
+            results.set(newest, SegmentReader.read(ranges[newest]))
+            if case .success(let segment) = results[newest] {
+                firstBatch(EventStore(files: files, segments: [segment]))
+            }
+        }
+        let (order, toRead) = (remaining, ranges)
+        DispatchQueue.concurrentPerform(iterations: order.count) { k in
+            results.set(order[k], SegmentReader.read(toRead[order[k]]))
+        }
+        return assemble(files: files, ranges: ranges, results: results.values, listingProblems: listingProblems)
+    }
+
+    /// Numbers each range's lines after the ranges before it in the same file, and builds the store.
+    static func assemble(files: [DataFile], ranges: [SegmentReader.Range], results: [Result<Segment, LoadProblemError>?],
+                         listingProblems: [LoadProblem]) -> EventStore {
+        var segments: [Segment] = []
+        var problems = listingProblems
+        var nextLine: [Int: Int] = [:]
+        for (range, result) in zip(ranges, results) {
+            switch result {
+            case .success(let segment):
+                segment.firstLine = nextLine[range.fileIndex, default: 1]
+                nextLine[range.fileIndex] = segment.firstLine + segment.lineCount
+                segments.append(segment)
+            case .failure(let error):
+                problems.append(LoadProblem(file: files[range.fileIndex].name, line: 0, reason: error.reason))
+            case nil:
+                break
+            }
+        }
+        return EventStore(files: files, segments: segments, fileProblems: problems)
+    }
+}
+
+/// Results written by concurrent workers, each to its own index.
+final class ResultSlots: @unchecked Sendable {
+    private(set) var values: [Result<Segment, LoadProblemError>?]
+    private let lock = DispatchQueue(label: "tycho.results")
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Result<Segment, LoadProblemError>) { lock.sync { values[index] = value } }
+    subscript(index: Int) -> Result<Segment, LoadProblemError>? { lock.sync { values[index] } }
+}

@@ -1,0 +1,205 @@
+/// A query that cannot be answered as asked.
+public struct QueryError: Error, Equatable, CustomStringConvertible {
+    public let description: String
+}
+
+extension EventStore {
+    // MARK: - Many events
+
+    /// The live events matching `filter`, newest first.
+    public func events(matching filter: EventFilter) -> EventList {
+        if filter.isEmpty { return EventList(store: self, ranks: nil) }
+        let window = rankWindow(from: filter.from, to: filter.to)
+        var included: [[UInt32]] = []
+        for term in filter.tags {
+            included.append(ranks(with: term))
+            if included.last?.isEmpty == true { return EventList(store: self, ranks: []) }
+        }
+        let excluded = filter.excludedTags.map { ranks(with: $0) }
+        included.sort { $0.count < $1.count }
+        let texts = filter.texts.map { Array($0.utf8) }
+        var result: [UInt32] = []
+        var cursors = [Int](repeating: 0, count: max(included.count, excluded.count))
+
+        func accepts(_ position: UInt32) -> Bool {
+            if position >= window.overlapCheckFrom, let from = filter.from, ends[Int(timeline[Int(position)])] < from { return false }
+            for k in included.indices.dropFirst() {
+                cursors[k] = lowerBound(included[k], position, from: cursors[k])
+                if cursors[k] == included[k].count || included[k][cursors[k]] != position { return false }
+            }
+            for list in excluded where binarySearch(list, position) { return false }
+            if !texts.isEmpty && !matchesTexts(Int(timeline[Int(position)]), texts) { return false }
+            return true
+        }
+
+        if let first = included.first {
+            var k = lowerBound(first, window.lower)
+            while k < first.count && first[k] < window.upper {
+                if accepts(first[k]) { result.append(first[k]) }
+                k += 1
+            }
+        } else {
+            var position = window.lower
+            while position < window.upper {
+                if accepts(position) { result.append(position) }
+                position += 1
+            }
+        }
+        return EventList(store: self, ranks: result)
+    }
+
+    /// Tycho's `find`: events with all `tags`, overlapping `[from, to)`, newest first, one page.
+    public func find(tags: [TagTerm], from: Int64? = nil, to: Int64? = nil, count: Int = 100, page: Int = 1) throws(QueryError) -> [Int] {
+        guard count >= 0 else { throw QueryError(description: "count must not be negative") }
+        guard page >= 1 else { throw QueryError(description: "page must be 1 or more") }
+        let list = events(matching: EventFilter(tags: tags, from: from, to: to))
+        let (start, overflow) = (page - 1).multipliedReportingOverflow(by: count)
+        guard !overflow, start < list.count else { return [] }
+        return (start..<min(list.count, start + count)).map { list[$0] }
+    }
+
+    /// Timeline positions that can match a time range: `[lower, upper)`, where positions from
+    /// `overlapCheckFrom` on started before `from` and match only if they are still running.
+    func rankWindow(from: Int64?, to: Int64?) -> (lower: UInt32, upper: UInt32, overlapCheckFrom: UInt32) {
+        let lower = to.map { firstRank(startingBefore: $0) } ?? 0
+        guard let from else { return (UInt32(lower), UInt32(timeline.count), UInt32(timeline.count)) }
+        let overlapCheckFrom = max(lower, firstRank(startingBefore: from))
+        let (earliest, overflow) = from.subtractingReportingOverflow(longestDuration)
+        let upper = overflow ? timeline.count : max(overlapCheckFrom, firstRank(startingBefore: earliest))
+        return (UInt32(lower), UInt32(upper), UInt32(overlapCheckFrom))
+    }
+
+    /// The first timeline position whose start is before `time` (the timeline runs newest first).
+    func firstRank(startingBefore time: Int64) -> Int {
+        var low = 0, high = timeline.count
+        while low < high {
+            let middle = (low + high) / 2
+            if starts[Int(timeline[middle])] >= time { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The ascending timeline positions of live events carrying `term`.
+    func ranks(with term: TagTerm) -> [UInt32] {
+        switch term.key {
+        case "parent_id":
+            return childRecords(ofID: term.value).compactMap { rank(of: $0).map(UInt32.init) }.sorted()
+        case "source_id":
+            let wanted = Array(term.value.utf8)
+            return timeline.indices.compactMap { position -> UInt32? in
+                let (columns, local) = columns(Int(timeline[position]))
+                return columns.arena.withBytes(columns.sources[local]) { $0.elementsEqual(wanted) } ? UInt32(position) : nil
+            }
+        default:
+            guard let pair = pairNumber(key: term.key, value: term.value) else { return [] }
+            return Array(postings[Int(postingOffsets[Int(pair)])..<Int(postingOffsets[Int(pair) + 1])])
+        }
+    }
+
+    /// Whether every (lower-cased) text occurs in the record's description or id.
+    func matchesTexts(_ record: Int, _ texts: [[UInt8]]) -> Bool {
+        let segment = segments[Int(recordSegment[record])]
+        let local = Int(recordLocal[record])
+        let description = segment.columns.descriptions[local], id = segment.columns.ids[local]
+        return segment.columns.arena.withUnsafeBytes { arena in
+            texts.allSatisfy { text in
+                containsFolded(UnsafeRawBufferPointer(rebasing: arena[Int(description.offset)..<Int(description.offset + description.length)]), text)
+                    || containsFolded(UnsafeRawBufferPointer(rebasing: arena[Int(id.offset)..<Int(id.offset + id.length)]), text)
+            }
+        }
+    }
+
+    // MARK: - Trees
+
+    /// The event, its parent, and so on up to the root (a cycle or a missing parent ends it).
+    public func trace(_ record: Int) -> [Int] {
+        var result = [record]
+        var seen: Set<Int> = [record]
+        var current = record
+        while let parent = parentRecord(current), seen.insert(parent).inserted {
+            result.append(parent)
+            current = parent
+        }
+        return result
+    }
+
+    /// The root of `record`'s tree: the last event of its trace.
+    public func root(of record: Int) -> Int { trace(record).last ?? record }
+
+    /// The subtree under `record`, every event once, in display order.
+    public func impact(_ record: Int) -> [TreeRow] { flattenTree(root: record) { _ in true } }
+
+    /// Tycho's tree view: the impact of the root of `record`'s trace.
+    public func tree(_ record: Int) -> [TreeRow] { impact(root(of: record)) }
+
+    /// The tree under `root` as rows (depth first, children oldest first), descending only into
+    /// nodes for which `isExpanded` holds. A child already shown higher up (a parent cycle) is
+    /// listed once more as a back reference and not descended into.
+    public func flattenTree(root: Int, isExpanded: (Int) -> Bool) -> [TreeRow] {
+        var rows: [TreeRow] = []
+        var shown: Set<Int> = []
+        // Each entry: a record to emit, its depth, its parent row, and whether it is its parent's last child.
+        var stack: [(record: Int, depth: Int, parentRow: Int, isLast: Bool)] = [(root, 0, -1, true)]
+        while let (record, depth, parentRow, isLast) = stack.popLast() {
+            let isRepeat = !shown.insert(record).inserted
+            let childCount = self.childCount(record)
+            let row = TreeRow(record: record, depth: depth, parentRow: parentRow, isLastChild: isLast,
+                              childCount: childCount, isBackReference: isRepeat,
+                              isExpanded: !isRepeat && childCount > 0 && isExpanded(record))
+            rows.append(row)
+            guard row.isExpanded else { continue }
+            let kids = childRecords(record)
+            for (k, child) in kids.enumerated().reversed() {
+                stack.append((child, depth + 1, rows.count - 1, k == kids.count - 1))
+            }
+        }
+        return rows
+    }
+}
+
+/// One line of a flattened tree.
+public struct TreeRow: Equatable, Sendable {
+    public let record: Int
+    public let depth: Int
+    /// The row of the parent, or -1 for the root.
+    public let parentRow: Int
+    public let isLastChild: Bool
+    public let childCount: Int
+    /// The event is shown elsewhere in this tree (its parents form a cycle); not expanded here.
+    public let isBackReference: Bool
+    public let isExpanded: Bool
+}
+
+func binarySearch(_ sorted: [UInt32], _ value: UInt32) -> Bool {
+    let k = lowerBound(sorted, value)
+    return k < sorted.count && sorted[k] == value
+}
+
+/// Whether `haystack` contains `needle` (lower-case), ignoring ASCII case; non-ASCII bytes
+/// must match exactly.
+func containsFolded(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+    let n = needle.count, h = haystack.count
+    if n == 0 { return true }
+    if n > h { return false }
+    return needle.withUnsafeBufferPointer { needle in
+        let first = needle[0]
+        let firstIsLetter = first >= 0x61 && first <= 0x7A
+        var i = 0
+        let last = h - n
+        while i <= last {
+            let byte = haystack[i]
+            if byte == first || (firstIsLetter && byte | 0x20 == first) {
+                var k = 1
+                while k < n {
+                    var b = haystack[i + k]
+                    if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+                    if b != needle[k] { break }
+                    k += 1
+                }
+                if k == n { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+}

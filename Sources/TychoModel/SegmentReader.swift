@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Splits data files into byte ranges and reads each range into a `Segment`.
+enum SegmentReader {
+    /// Ranges of about this size are read (and parsed) independently, so one big file still
+    /// uses every core and no buffer grows past it (plus one line).
+    static let rangeSize = 8 << 20
+
+    /// A byte range of a file that starts at a line boundary.
+    struct Range: Sendable {
+        let fileIndex: Int
+        let path: String
+        let start: Int
+        /// Where the range ends (a line boundary), or nil for "to the end of the file".
+        let end: Int?
+    }
+
+    /// Cuts the file at `path`, from `start` on, into ranges ending at line boundaries.
+    static func ranges(fileIndex: Int, path: String, from start: Int = 0, size: Int) -> [Range] {
+        guard size - start > rangeSize else { return [Range(fileIndex: fileIndex, path: path, start: start, end: nil)] }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return [Range(fileIndex: fileIndex, path: path, start: start, end: nil)] }
+        defer { close(descriptor) }
+        var result: [Range] = []
+        var rangeStart = start
+        var probe = [UInt8](repeating: 0, count: 64 << 10)
+        while size - rangeStart > rangeSize {
+            var position = rangeStart + rangeSize
+            var boundary: Int?
+            search: while position < size {
+                let got = probe.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(position)) }
+                if got <= 0 { break }
+                for k in 0..<got where probe[k] == Byte.newline {
+                    boundary = position + k + 1
+                    break search
+                }
+                position += got
+            }
+            guard let end = boundary, end < size else { break }
+            result.append(Range(fileIndex: fileIndex, path: path, start: rangeStart, end: end))
+            rangeStart = end
+        }
+        result.append(Range(fileIndex: fileIndex, path: path, start: rangeStart, end: nil))
+        return result
+    }
+
+    /// Reads and parses one range. `displayName` names the file in problems.
+    static func read(_ range: Range) -> Result<Segment, LoadProblemError> {
+        let descriptor = open(range.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .failure(LoadProblemError(reason: "cannot open: \(errorText())")) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return .failure(LoadProblemError(reason: "cannot stat: \(errorText())")) }
+        let end = range.end ?? Int(status.st_size)
+        let length = max(0, end - range.start)
+        guard length < Int(UInt32.max) else { return .failure(LoadProblemError(reason: "range too large")) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(length, 1), alignment: 16)
+        defer { buffer.deallocate() }
+        var filled = 0
+        while filled < length {
+            let got = pread(descriptor, buffer.baseAddress! + filled, length - filled, off_t(range.start + filled))
+            if got < 0 {
+                if errno == EINTR { continue }
+                return .failure(LoadProblemError(reason: "cannot read: \(errorText())"))
+            }
+            if got == 0 { break }
+            filled += got
+        }
+        return .success(parse(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]), range: range))
+    }
+
+    /// Parses the lines of `bytes`, the contents of `range`.
+    static func parse(_ bytes: UnsafeRawBufferPointer, range: Range) -> Segment {
+        var columns = SegmentColumns(expectedRecords: bytes.count / 400 + 16)
+        columns.arena.reserveCapacity(bytes.count / 3)
+        var parser = EventLineParser()
+        var problems: [(line: Int, reason: String)] = []
+        var position = 0
+        var lineNumber = 0
+        var hasPendingLine = false
+        var consumed = 0
+        // A UTF-8 byte order mark at the very start of a file is not part of the first line.
+        if range.start == 0 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { position = 3 }
+        let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        while position < bytes.count {
+            lineNumber += 1
+            let rest = bytes.count - position
+            let newline = memchr(base + position, Int32(Byte.newline), rest)
+            let lineEnd = newline.map { base.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
+            var contentEnd = lineEnd
+            if contentEnd > position && bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            let line = UnsafeRawBufferPointer(rebasing: bytes[position..<contentEnd])
+            let isLast = newline == nil
+            if !isBlank(line) {
+                do {
+                    try parser.parse(line, lineNumber: lineNumber, into: &columns)
+                } catch {
+                    if isLast {
+                        // No newline yet: a writer may still be adding to this line.
+                        hasPendingLine = true
+                        lineNumber -= 1
+                        break
+                    }
+                    problems.append((lineNumber, error.reason))
+                }
+            }
+            position = isLast ? bytes.count : lineEnd + 1
+            consumed = position
+        }
+        return Segment(fileIndex: range.fileIndex, startOffset: range.start, endOffset: range.start + consumed,
+                       firstLine: 1, lineCount: lineNumber, columns: columns, problems: problems,
+                       hasPendingLine: hasPendingLine)
+    }
+
+    private static func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
+        for byte in line where byte != 0x20 && byte != 0x09 && byte != 0x0D { return false }
+        return true
+    }
+}
+
+/// A whole file (or range) that could not be read.
+struct LoadProblemError: Error {
+    let reason: String
+}
+
+func errorText() -> String { String(cString: strerror(errno)) }
