@@ -23,4 +23,10 @@ static inline attr_t CNcurses_A_DIM(void) { return A_DIM; }
 static inline attr_t CNcurses_COLOR_PAIR(short pair) { return COLOR_PAIR(pair); }
 static inline int CNcurses_KEY_RESIZE(void) { return KEY_RESIZE; }
 
+// The C library's idea of a character's width: what ncurses and most terminals use.
+extern int wcwidth(wchar_t c);
+static inline int CNcurses_wcwidth(wchar_t c) { return wcwidth(c); }
+static inline int CNcurses_KEY_CODE_YES(void) { return KEY_CODE_YES; }
+static inline int CNcurses_ERR(void) { return ERR; }
+
 #endif

@@ -1,1 +1,107 @@
 import TychoModel
+
+/// Draws a whole `AppState` into a `Canvas`: the only way the browser's look is decided.
+public enum Screen {
+    public static func render(_ state: AppState) -> Canvas {
+        let layout = state.layout
+        var canvas = Canvas(width: layout.width, height: layout.height)
+        guard layout.isUsable else {
+            canvas.draw("terminal too small: \(layout.width)×\(layout.height), need \(Layout.minimumWidth)×\(Layout.minimumHeight)", x: 0, y: 0)
+            return canvas
+        }
+        FilterBarView.draw(state, into: &canvas, at: layout.filterBar)
+        ListView.draw(state, into: &canvas, header: layout.header, body: layout.list)
+        TreeView.draw(state, into: &canvas, title: layout.treeTitle, body: layout.tree)
+        StatusView.draw(state, into: &canvas, at: layout.status)
+        switch state.overlay {
+        case .help: OverlayView.draw(title: "Keys", lines: HelpText.lines(), scroll: state.overlayScroll, into: &canvas)
+        case .detail(let record): OverlayView.draw(title: "Event", lines: DetailText.lines(record, store: state.store, width: layout.width - 4), scroll: state.overlayScroll, into: &canvas)
+        case .problems: OverlayView.draw(title: "Lines that could not be read", lines: ProblemsText.lines(state.store), scroll: state.overlayScroll, into: &canvas)
+        case nil: break
+        }
+        return canvas
+    }
+}
+
+/// The top row: the filter (or the one being typed) and how many events match.
+enum FilterBarView {
+    static func draw(_ state: AppState, into canvas: inout Canvas, at rect: Rect) {
+        canvas.fill(x: rect.x, y: rect.y, width: rect.width, height: 1, style: .reverse)
+        let counts = "\(Format.count(state.list.count)) of \(Format.count(state.store.count)) events"
+        let countsWidth = counts.count + 1
+        canvas.draw(counts, x: rect.width - countsWidth, y: rect.y, style: .reverse)
+        let room = rect.width - countsWidth - 1
+        if let editor = state.editor {
+            var x = canvas.draw("/ ", x: 0, y: rect.y, style: Style(isBold: true, isReverse: true))
+            // Show the end of a long filter: that is where the cursor is.
+            var text = editor.text
+            while DisplayWidth.of(SafeText.visible(text)) > room - x - 1 && !text.isEmpty { text.removeFirst() }
+            x += canvas.draw(text, x: x, y: rect.y, limit: room - x, style: .reverse)
+            canvas.draw("█", x: x, y: rect.y, style: .reverse)
+            if let error = state.filterError {
+                canvas.draw("  " + error, x: x + 1, y: rect.y, limit: room - x - 1, style: Style(foreground: .red, isBold: true, isReverse: true))
+            }
+        } else if state.filterText.isEmpty {
+            canvas.draw(" all events  (/ to filter, ? for help)", x: 0, y: rect.y, limit: room, style: .reverse)
+        } else {
+            let x = canvas.draw(" filter: ", x: 0, y: rect.y, style: .reverse)
+            canvas.draw(state.filterText, x: x, y: rect.y, limit: room - x, style: Style(isBold: true, isReverse: true))
+        }
+    }
+}
+
+/// The timeline: matching events, newest first, one per row.
+enum ListView {
+    static func columns(width: Int) -> (time: Int, duration: Int, status: Int, source: Int, service: Int) {
+        (14, 6, 7, 11, width >= 120 ? 26 : 16)
+    }
+
+    static func draw(_ state: AppState, into canvas: inout Canvas, header: Rect, body: Rect) {
+        let c = columns(width: body.width)
+        var x = 1
+        for (title, width) in [("TIME (UTC)", c.time), ("DUR", c.duration), ("STATUS", c.status), ("SOURCE", c.source), ("SERVICE/ENV", c.service), ("DESCRIPTION", body.width)] {
+            canvas.draw(title, x: x, y: header.y, limit: width, style: Style(isBold: true, isUnderline: false))
+            x += width + 1
+        }
+        if state.list.isEmpty {
+            let message = state.isLoading ? "loading…" : (state.store.count == 0 ? "no events in \(state.dataDirectory)" : "no events match this filter (/ to change it)")
+            canvas.draw(message, x: 2, y: body.y, limit: body.width - 2, style: .dim)
+            return
+        }
+        let scroll = state.listScroll
+        for row in 0..<body.height {
+            let position = scroll.offset + row
+            guard position < state.list.count else { break }
+            let record = state.list[position]
+            let y = body.y + row
+            let status = state.store.firstTagValue(record, key: "status")
+            let failed = isFailure(status)
+            var style = failed ? Style(foreground: .red) : .plain
+            let isSelected = position == scroll.selected
+            if isSelected {
+                style.isReverse = state.focus == .list
+                style.isBold = true
+                canvas.fill(x: 0, y: y, width: body.width, height: 1, style: style)
+            }
+            canvas.draw(isSelected ? "▶" : " ", x: 0, y: y, style: style)
+            var x = 1
+            let service = [state.store.firstTagValue(record, key: "service"), state.store.firstTagValue(record, key: "environment")]
+                .filter { !$0.isEmpty }.joined(separator: "/")
+            let cells: [(String, Int)] = [
+                (Format.shortTime(state.store.startTime(record)), c.time),
+                (Format.duration(state.store.endTime(record) - state.store.startTime(record)), c.duration),
+                (status, c.status),
+                (state.store.firstTagValue(record, key: "source"), c.source),
+                (service, c.service),
+            ]
+            for (text, width) in cells {
+                var cellStyle = style
+                if failed && width == c.status { cellStyle.isBold = true }
+                canvas.draw(text, x: x, y: y, limit: width, style: cellStyle)
+                x += width + 1
+            }
+            let description = state.store.description(record)
+            canvas.draw(description.isEmpty ? state.store.id(record) : description, x: x, y: y, limit: body.width - x, style: style)
+        }
+    }
+}

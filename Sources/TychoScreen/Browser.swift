@@ -1,0 +1,77 @@
+import TychoModel
+
+/// The screen the browser draws on and reads keys from: ncurses in the program, a script in tests.
+public protocol Terminal: AnyObject {
+    var width: Int { get }
+    var height: Int { get }
+    /// The next key or resize, or nil if none came within `timeoutMilliseconds`.
+    func nextInput(timeoutMilliseconds: Int) -> Input?
+    /// Shows `canvas`; only what changed needs to reach the terminal.
+    func present(_ canvas: Canvas)
+}
+
+/// A new store for the browser: more of the data read, or new lines followed.
+public struct StoreUpdate {
+    public let store: EventStore
+    public let isLoading: Bool
+
+    public init(store: EventStore, isLoading: Bool) {
+        self.store = store
+        self.isLoading = isLoading
+    }
+}
+
+/// The browser's loop: draw, read a key, turn it into an action, apply it; take in new stores.
+public enum Browser {
+    public static func run(_ state: inout AppState, on terminal: Terminal, updates: () -> StoreUpdate?, shouldStop: () -> Bool = { false }) {
+        var needsDrawing = true
+        while !state.isQuitting && !shouldStop() {
+            if let update = updates() {
+                state.replaceStore(update.store, isLoading: update.isLoading)
+                needsDrawing = true
+            }
+            if needsDrawing {
+                terminal.present(Screen.render(state))
+                needsDrawing = false
+            }
+            guard let input = terminal.nextInput(timeoutMilliseconds: state.isLoading ? 20 : 250) else { continue }
+            switch input {
+            case .resize(let width, let height):
+                state.apply(.resize(width: width, height: height))
+            case .key(let key):
+                guard let action = KeyMap.action(for: key, in: state) else { continue }
+                state.apply(action)
+            }
+            needsDrawing = true
+        }
+    }
+}
+
+/// A terminal for tests: it hands out scripted inputs and keeps every canvas it was shown.
+/// When the script runs out it sends Ctrl-C, so a session always ends.
+public final class ScriptedTerminal: Terminal {
+    public private(set) var width: Int
+    public private(set) var height: Int
+    private var inputs: [Input]
+    public private(set) var frames: [Canvas] = []
+
+    public init(width: Int = 80, height: Int = 24, inputs: [Input]) {
+        self.width = width
+        self.height = height
+        self.inputs = inputs
+    }
+
+    /// Keys typed as text, one input per character.
+    public static func typing(_ text: String) -> [Input] { text.map { .key(.character($0)) } }
+
+    public var lastFrame: Canvas? { frames.last }
+
+    public func nextInput(timeoutMilliseconds: Int) -> Input? {
+        guard !inputs.isEmpty else { return .key(.interrupt) }
+        let input = inputs.removeFirst()
+        if case .resize(let newWidth, let newHeight) = input { (width, height) = (newWidth, newHeight) }
+        return input
+    }
+
+    public func present(_ canvas: Canvas) { frames.append(canvas) }
+}

@@ -1,0 +1,46 @@
+import TychoModel
+
+/// Short forms of times and durations for narrow columns.
+public enum Format {
+    /// `12-03 15:30:56` (UTC).
+    public static func shortTime(_ milliseconds: Int64) -> String {
+        let c = Timestamp.components(milliseconds)
+        return "\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))"
+    }
+
+    /// `2026-12-03 15:30:56.123 UTC`.
+    public static func fullTime(_ milliseconds: Int64) -> String {
+        let c = Timestamp.components(milliseconds)
+        let fraction = Int(((milliseconds % 1000) + 1000) % 1000)
+        let millis = fraction == 0 ? "" : "." + String(String(fraction + 1000).dropFirst())
+        return "\(c.year)-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))\(millis) UTC"
+    }
+
+    /// `0s`, `45s`, `12m`, `1h05m`, `3d04h`.
+    public static func duration(_ milliseconds: Int64) -> String {
+        let seconds = max(0, milliseconds / 1000)
+        if seconds < 60 { return "\(seconds)s" }
+        if seconds < 3600 { return "\(seconds / 60)m" + (seconds < 600 && seconds % 60 != 0 ? "\(pad(Int(seconds % 60)))s" : "") }
+        if seconds < 86_400 { return "\(seconds / 3600)h\(pad(Int(seconds % 3600 / 60)))m" }
+        return "\(seconds / 86_400)d\(pad(Int(seconds % 86_400 / 3600)))h"
+    }
+
+    /// `1,234`.
+    public static func count(_ value: Int) -> String {
+        let digits = String(value)
+        var out = ""
+        for (k, character) in digits.enumerated() {
+            if k > 0 && (digits.count - k) % 3 == 0 { out += "," }
+            out.append(character)
+        }
+        return out
+    }
+
+    static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+}
+
+/// Whether an event counts as failed, by its `status` tag.
+func isFailure(_ status: String) -> Bool {
+    let lower = status.lowercased()
+    return lower == "fail" || lower == "failed" || lower == "failure" || lower == "error"
+}

@@ -1,0 +1,47 @@
+/// A key press, already decoded by the terminal adapter.
+public enum Key: Equatable, Hashable, Sendable {
+    case character(Character)
+    case up, down, left, right, pageUp, pageDown, home, end
+    case enter, escape, tab, backTab, backspace
+    /// Ctrl-C (or SIGINT): always quits.
+    case interrupt
+    /// Ctrl-U: clears the line being edited.
+    case clearLine
+}
+
+/// What the terminal hands the program.
+public enum Input: Equatable, Sendable {
+    case key(Key)
+    case resize(width: Int, height: Int)
+}
+
+/// Everything the user can ask for; `AppState.apply` gives each its meaning.
+public enum Action: Equatable, Sendable {
+    case quit
+    case closeOverlay
+    case showHelp
+    case showProblems
+    case startFilter
+    case move(Int)
+    case page(Int)
+    case first
+    case last
+    case switchFocus
+    case openDetail
+    case toggleNode
+    case collapseOrParent
+    case expandOrChild
+    case filterInsert(String)
+    case filterBackspace
+    case filterClear
+    case filterApply
+    case filterCancel
+    case filterComplete
+    case resize(width: Int, height: Int)
+}
+
+/// The two panes that take the cursor.
+public enum Pane: Equatable, Sendable {
+    case list
+    case tree
+}

@@ -1,0 +1,68 @@
+/// Which action a key means where, as a table that also writes the help screen (as tig does).
+public enum KeyMap {
+    /// Where a binding applies.
+    public enum Context: String, Sendable {
+        case everywhere = "Anywhere"
+        case list = "Event list"
+        case tree = "Tree pane"
+        case overlay = "Help, detail and problem views"
+        case filter = "Editing the filter"
+    }
+
+    public struct Binding: Sendable {
+        public let keys: [Key]
+        public let label: String
+        public let action: Action
+        public let context: Context
+        public let help: String
+    }
+
+    public static let bindings: [Binding] = [
+        Binding(keys: [.character("q")], label: "q", action: .quit, context: .everywhere, help: "quit (closes a help or detail view first)"),
+        Binding(keys: [.interrupt], label: "Ctrl-C", action: .quit, context: .everywhere, help: "quit at once"),
+        Binding(keys: [.character("?")], label: "?", action: .showHelp, context: .everywhere, help: "this help"),
+        Binding(keys: [.character("/")], label: "/", action: .startFilter, context: .everywhere, help: "edit the filter"),
+        Binding(keys: [.tab, .backTab], label: "Tab", action: .switchFocus, context: .everywhere, help: "move focus between the list and the tree"),
+        Binding(keys: [.character("j"), .down], label: "j ↓", action: .move(1), context: .everywhere, help: "next row"),
+        Binding(keys: [.character("k"), .up], label: "k ↑", action: .move(-1), context: .everywhere, help: "previous row"),
+        Binding(keys: [.pageDown, .character(" ")], label: "PgDn", action: .page(1), context: .list, help: "next page"),
+        Binding(keys: [.pageDown], label: "PgDn", action: .page(1), context: .tree, help: "next page"),
+        Binding(keys: [.pageUp], label: "PgUp", action: .page(-1), context: .everywhere, help: "previous page"),
+        Binding(keys: [.character("g"), .home], label: "g Home", action: .first, context: .everywhere, help: "first row"),
+        Binding(keys: [.character("G"), .end], label: "G End", action: .last, context: .everywhere, help: "last row"),
+        Binding(keys: [.character("!")], label: "!", action: .showProblems, context: .everywhere, help: "lines that could not be read"),
+        Binding(keys: [.enter], label: "Enter", action: .openDetail, context: .list, help: "every field of the selected event"),
+        Binding(keys: [.enter, .character(" ")], label: "Enter Space", action: .toggleNode, context: .tree, help: "collapse or expand the node"),
+        Binding(keys: [.left, .character("h")], label: "← h", action: .collapseOrParent, context: .tree, help: "collapse, or go to the parent"),
+        Binding(keys: [.right, .character("l")], label: "→ l", action: .expandOrChild, context: .tree, help: "expand, or go to the first child"),
+        Binding(keys: [.character("d")], label: "d", action: .openDetail, context: .tree, help: "every field of the event under the cursor"),
+        Binding(keys: [.escape, .character("q")], label: "Esc q", action: .closeOverlay, context: .overlay, help: "close the view"),
+        Binding(keys: [.enter], label: "Enter", action: .filterApply, context: .filter, help: "apply the filter"),
+        Binding(keys: [.escape], label: "Esc", action: .filterCancel, context: .filter, help: "cancel editing"),
+        Binding(keys: [.tab], label: "Tab", action: .filterComplete, context: .filter, help: "complete a tag name or value"),
+        Binding(keys: [.clearLine], label: "Ctrl-U", action: .filterClear, context: .filter, help: "clear the filter"),
+    ]
+
+    /// The action `key` means in `state`, if any.
+    public static func action(for key: Key, in state: AppState) -> Action? {
+        if key == .interrupt { return .quit }
+        if state.editor != nil {
+            if let binding = bindings.first(where: { $0.context == .filter && $0.keys.contains(key) }) { return binding.action }
+            switch key {
+            case .character(let character): return .filterInsert(String(character))
+            case .backspace: return .filterBackspace
+            default: return nil
+            }
+        }
+        let contexts: [Context]
+        if state.overlay != nil {
+            contexts = [.overlay, .everywhere]
+        } else {
+            contexts = [state.focus == .list ? .list : .tree, .everywhere]
+        }
+        for context in contexts {
+            if let binding = bindings.first(where: { $0.context == context && $0.keys.contains(key) }) { return binding.action }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,38 @@
+/// A rectangle of the screen.
+public struct Rect: Equatable, Sendable {
+    public var x: Int, y: Int, width: Int, height: Int
+}
+
+/// Where each part of the screen goes, from the terminal size alone.
+///
+/// Top to bottom: the filter bar, the list header, the event list, the tree title, the tree
+/// pane, and the status line. The list and the tree share the rows between them.
+public struct Layout: Equatable, Sendable {
+    public static let minimumWidth = 40
+    public static let minimumHeight = 10
+
+    public let width: Int
+    public let height: Int
+    public let filterBar: Rect
+    public let header: Rect
+    public let list: Rect
+    public let treeTitle: Rect
+    public let tree: Rect
+    public let status: Rect
+
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        let body = max(0, height - 4)  // filter bar, header, tree title, status
+        let listHeight = (body + 1) / 2
+        filterBar = Rect(x: 0, y: 0, width: width, height: 1)
+        header = Rect(x: 0, y: 1, width: width, height: 1)
+        list = Rect(x: 0, y: 2, width: width, height: listHeight)
+        treeTitle = Rect(x: 0, y: 2 + listHeight, width: width, height: 1)
+        tree = Rect(x: 0, y: 3 + listHeight, width: width, height: body - listHeight)
+        status = Rect(x: 0, y: max(0, height - 1), width: width, height: 1)
+    }
+
+    /// Whether the terminal is big enough to be useful.
+    public var isUsable: Bool { width >= Self.minimumWidth && height >= Self.minimumHeight }
+}

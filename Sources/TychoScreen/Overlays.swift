@@ -1,0 +1,107 @@
+import TychoModel
+
+/// A full-screen view with a title, scrolled text lines and a closing hint.
+enum OverlayView {
+    static func draw(title: String, lines: [String], scroll: Int, into canvas: inout Canvas) {
+        let width = canvas.width, height = canvas.height
+        canvas.fill(x: 0, y: 0, width: width, height: height)
+        canvas.fill(x: 0, y: 0, width: width, height: 1, style: .reverse)
+        canvas.draw(" " + title, x: 0, y: 0, style: Style(isBold: true, isReverse: true))
+        let bodyHeight = height - 2
+        let top = max(0, min(scroll, lines.count - bodyHeight))
+        for (row, line) in lines.dropFirst(top).prefix(bodyHeight).enumerated() {
+            canvas.draw(line, x: 1, y: row + 1, limit: width - 2)
+        }
+        canvas.fill(x: 0, y: height - 1, width: width, height: 1, style: .reverse)
+        let position = lines.count > bodyHeight ? "  lines \(top + 1)–\(min(lines.count, top + bodyHeight)) of \(lines.count), j/k to scroll" : ""
+        canvas.draw(" q or Esc to close" + position, x: 0, y: height - 1, style: .reverse)
+    }
+}
+
+/// The help screen, written from the key map.
+enum HelpText {
+    static func lines() -> [String] {
+        var lines: [String] = []
+        for context in [KeyMap.Context.everywhere, .list, .tree, .overlay, .filter] {
+            lines.append(context.rawValue)
+            var seen: Set<String> = []
+            for binding in KeyMap.bindings where binding.context == context && seen.insert(binding.label).inserted {
+                lines.append("  " + binding.label.padding(12) + binding.help)
+            }
+            lines.append("")
+        }
+        lines += [
+            "Filter syntax (all terms must hold)",
+            "  key:value     a tag, e.g. service:svc-3 environment:prod status:fail",
+            "  -key:value    leave out events with that tag",
+            "  since:2h      started or still running in the last 2 hours (90s 15m 3d 1w today yesterday 14:05 ISO)",
+            "  until:T       started before T",
+            "  word \"a phrase\"  text in the description or id, any case",
+        ]
+        return lines
+    }
+}
+
+/// Every field of one event.
+enum DetailText {
+    static func lines(_ record: Int, store: EventStore, width: Int) -> [String] {
+        let event = store.event(record)
+        let location = store.location(record)
+        var lines = [
+            "id           \(event.id)",
+            "parent_id    \(event.parentID.isEmpty ? "(none)" : event.parentID)" + (event.parentID.isEmpty || store.record(id: event.parentID) != nil ? "" : "  (not in the data)"),
+            "source_id    \(event.sourceID.isEmpty ? "(none)" : event.sourceID)",
+            "start_time   \(Format.fullTime(event.startTime))   \(Timestamp.format(event.startTime))",
+            "end_time     \(Format.fullTime(event.endTime))   duration \(Format.duration(event.endTime - event.startTime))",
+            "children     \(store.childCount(record))",
+            "read from    \(location.file):\(location.line)",
+            "",
+            "description",
+        ]
+        for paragraph in event.description.split(separator: "\n", omittingEmptySubsequences: false) {
+            lines += wrap(String(paragraph), width: max(10, width - 2)).map { "  " + $0 }
+        }
+        lines += ["", "detail_urls"]
+        lines += event.detailURLs.isEmpty ? ["  (none)"] : event.detailURLs.map { "  \($0.name.padding(12)) \($0.url)" }
+        lines += ["", "tags"]
+        lines += event.tags.isEmpty ? ["  (none)"] : event.tags.map { "  \($0.key.padding(12)) \($0.values.joined(separator: ", "))" }
+        return lines
+    }
+
+    /// Splits text into lines of at most `width` cells, at spaces where possible.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        var currentWidth = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let wordWidth = DisplayWidth.of(SafeText.visible(String(word)))
+            if currentWidth > 0 && currentWidth + 1 + wordWidth > width {
+                lines.append(current)
+                current = ""
+                currentWidth = 0
+            }
+            if currentWidth > 0 {
+                current += " "
+                currentWidth += 1
+            }
+            current += word
+            currentWidth += wordWidth
+        }
+        lines.append(current)
+        return lines
+    }
+}
+
+/// The lines that could not be read, as `file:line: reason`.
+enum ProblemsText {
+    static func lines(_ store: EventStore) -> [String] {
+        store.problems.isEmpty ? ["Every line was read."] : store.problems.map(\.description)
+    }
+}
+
+extension String {
+    /// The string followed by spaces up to `width` characters.
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

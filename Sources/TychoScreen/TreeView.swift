@@ -1,0 +1,96 @@
+import TychoModel
+
+/// The selected event's whole tree (its root's impact), drawn with tree lines like htop.
+enum TreeView {
+    static func draw(_ state: AppState, into canvas: inout Canvas, title: Rect, body: Rect) {
+        let tree = state.tree
+        let focused = state.focus == .tree
+        canvas.fill(x: 0, y: title.y, width: title.width, height: 1, style: .dim)
+        var heading = "── tree"
+        if let root = tree.root {
+            heading += " of \(state.store.id(root)) · \(Format.count(tree.rows.count)) shown"
+        }
+        heading += focused ? " (focused: Enter toggles, ← → collapse/expand) " : " (Tab to focus) "
+        let rule = String(repeating: "─", count: max(0, title.width - DisplayWidth.of(heading)))
+        canvas.draw(heading + rule, x: 0, y: title.y, style: focused ? .bold : .dim)
+        guard !tree.rows.isEmpty else { return }
+        for line in 0..<body.height {
+            let index = tree.scroll.offset + line
+            guard index < tree.rows.count else { break }
+            let row = tree.rows[index]
+            let y = body.y + line
+            let status = state.store.firstTagValue(row.record, key: "status")
+            var style = isFailure(status) ? Style(foreground: .red) : .plain
+            if row.record == tree.focus && !row.isBackReference { style.isBold = true }
+            if index == tree.scroll.selected && (focused || row.record == tree.focus) {
+                style.isReverse = focused || row.record == tree.focus
+                canvas.fill(x: 0, y: y, width: body.width, height: 1, style: style)
+            }
+            var x = canvas.draw(guides(for: index, in: tree.rows, limit: body.width / 2), x: 0, y: y, style: style.with(isDim: !style.isReverse))
+            x += canvas.draw(marker(row) + " ", x: x, y: y, style: style)
+            x += canvas.draw(label(row, store: state.store), x: x, y: y, limit: body.width - x, style: style)
+        }
+    }
+
+    /// `│ ├─` guides for a row, from the rows of its ancestors (htop's indent mask).
+    static func guides(for index: Int, in rows: [TreeRow], limit: Int) -> String {
+        let row = rows[index]
+        guard row.depth > 0 else { return "" }
+        let levels = max(1, limit / 2)
+        var parts: [String] = [row.isLastChild ? "└─" : "├─"]
+        var ancestor = row.parentRow
+        while ancestor >= 0 && rows[ancestor].depth > 0 && parts.count < levels {
+            parts.append(rows[ancestor].isLastChild ? "  " : "│ ")
+            ancestor = rows[ancestor].parentRow
+        }
+        let prefix = row.depth > levels ? "…\(row.depth)" : ""
+        return prefix + parts.reversed().joined()
+    }
+
+    static func marker(_ row: TreeRow) -> String {
+        if row.isBackReference { return "↻" }
+        if row.childCount == 0 { return "•" }
+        return row.isExpanded ? "▾" : "▸ (\(Format.count(row.childCount)))"
+    }
+
+    /// `source/type status  description`, or a cycle notice.
+    static func label(_ row: TreeRow, store: EventStore) -> String {
+        if row.isBackReference { return "cycle: \(store.id(row.record)) is shown above" }
+        let kind = [store.firstTagValue(row.record, key: "source"), store.firstTagValue(row.record, key: "type")]
+            .filter { !$0.isEmpty }.joined(separator: "/")
+        let status = store.firstTagValue(row.record, key: "status")
+        let description = store.description(row.record)
+        return [kind.isEmpty ? store.id(row.record) : kind, status, description.isEmpty ? store.id(row.record) : description]
+            .filter { !$0.isEmpty }.joined(separator: "  ")
+    }
+}
+
+extension Style {
+    func with(isDim: Bool) -> Style {
+        var copy = self
+        copy.isDim = isDim
+        return copy
+    }
+}
+
+/// The bottom row: where the data is, what went wrong reading it, and the main keys.
+enum StatusView {
+    static func draw(_ state: AppState, into canvas: inout Canvas, at rect: Rect) {
+        canvas.fill(x: 0, y: rect.y, width: rect.width, height: 1, style: .reverse)
+        var parts = [" " + state.dataDirectory]
+        if state.isLoading { parts.append("loading… \(Format.count(state.store.count)) so far") }
+        let problems = state.store.problems.count
+        if problems > 0 { parts.append("\(Format.count(problems)) bad line\(problems == 1 ? "" : "s") (! to list)") }
+        let hints = "? help  / filter  Tab pane  q quit "
+        let hintsWidth = hints.count
+        let room = rect.width - hintsWidth - 1
+        var x = 0
+        for (k, part) in parts.enumerated() {
+            let text = (k > 0 ? " · " : "") + part
+            // Bad lines are worth noticing: that part is bold.
+            let style = Style(isBold: part.contains("bad line"), isReverse: true)
+            x += canvas.draw(text, x: x, y: rect.y, limit: max(0, room - x), style: style)
+        }
+        if rect.width - hintsWidth > 0 { canvas.draw(hints, x: rect.width - hintsWidth, y: rect.y, style: .reverse) }
+    }
+}

@@ -1,0 +1,72 @@
+import Dispatch
+import Foundation
+import TychoCLI
+import TychoModel
+import TychoScreen
+
+/// `tycho [--data DIR]`: checks it can run, loads in the background, and runs the browser.
+enum BrowserCommand {
+    static func run(_ options: BrowseOptions, environment: [String: String]) -> Int32 {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            write("tycho: the browser needs a terminal; for scripts use the query commands: tycho query|get|children|impact|trace|tree|check (tycho --help)\n", to: .standardError)
+            return ExitStatus.usage
+        }
+        // Say what is wrong with the directory before the screen is taken over.
+        do {
+            _ = try DataDirectory.files(in: options.dataDirectory)
+        } catch {
+            write("tycho: \(error.description)\n", to: .standardError)
+            return ExitStatus.failure
+        }
+        let terminal: NcursesTerminal
+        do {
+            terminal = try NcursesTerminal(environment: environment)
+        } catch {
+            write("tycho: \(error.message)\n", to: .standardError)
+            return ExitStatus.usage
+        }
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber) { stopSignal = $0 }
+        }
+        let mailbox = Mailbox()
+        DispatchQueue.global(qos: .userInitiated).async {
+            do {
+                let store = try EventLoader.load(directory: options.dataDirectory) { first in
+                    mailbox.post(StoreUpdate(store: first, isLoading: true))
+                }
+                mailbox.post(StoreUpdate(store: store, isLoading: false))
+            } catch {
+                mailbox.post(StoreUpdate(store: .empty(), isLoading: false))
+            }
+        }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        var state = AppState(store: .empty(), dataDirectory: options.dataDirectory, isLoading: true, now: now,
+                             utcOffsetSeconds: TimeZone.current.secondsFromGMT(), width: terminal.width, height: terminal.height)
+        Browser.run(&state, on: terminal, updates: { mailbox.take() }, shouldStop: { stopSignal != 0 })
+        terminal.close()
+        return stopSignal == 0 || stopSignal == SIGINT ? ExitStatus.success : 128 + stopSignal
+    }
+}
+
+/// Hands stores from the loading thread to the browser loop; only the newest one matters.
+final class Mailbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: StoreUpdate?
+    private var hasFinal = false
+
+    func post(_ update: StoreUpdate) {
+        lock.lock()
+        defer { lock.unlock() }
+        // A first batch must not replace the full store if it arrives late.
+        if hasFinal && update.isLoading { return }
+        pending = update
+        if !update.isLoading { hasFinal = true }
+    }
+
+    func take() -> StoreUpdate? {
+        lock.lock()
+        defer { lock.unlock() }
+        defer { pending = nil }
+        return pending
+    }
+}

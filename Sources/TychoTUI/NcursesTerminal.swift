@@ -1,0 +1,171 @@
+import CNcurses
+import Foundation
+import TychoScreen
+
+/// The one place that talks to ncurses: keys in, canvases out.
+final class NcursesTerminal: Terminal {
+    /// Why the terminal could not be opened.
+    struct Unavailable: Error {
+        let message: String
+    }
+
+    private let screen: OpaquePointer
+    private let window: UnsafeMutablePointer<WINDOW>
+    private let hasColors: Bool
+    private(set) var width: Int
+    private(set) var height: Int
+
+    init(environment: [String: String]) throws(Unavailable) {
+        let term = environment["TERM"] ?? ""
+        guard !term.isEmpty else { throw Unavailable(message: "TERM is not set, so the terminal type is unknown; set it (e.g. TERM=xterm-256color) or use the query commands (tycho --help)") }
+        guard term != "dumb" else { throw Unavailable(message: "TERM=dumb cannot show a full-screen browser; use a real terminal or the query commands (tycho --help)") }
+        setlocale(LC_ALL, "")
+        // newterm, unlike initscr, returns nil on an unknown TERM instead of exiting.
+        guard let screen = newterm(nil, CNcurses_stdout(), CNcurses_stdin()) else {
+            throw Unavailable(message: "unknown terminal type '\(term)'; set TERM to one this machine knows (e.g. xterm-256color)")
+        }
+        self.screen = screen
+        guard let window = CNcurses_stdscr() else {
+            endwin()
+            delscreen(screen)
+            throw Unavailable(message: "could not open the screen")
+        }
+        self.window = window
+        cbreak()  // Ctrl-C and Ctrl-Z stay signals: SIGINT quits, SIGTSTP suspends and ncurses redraws on fg
+        noecho()
+        nonl()
+        keypad(window, true)
+        set_escdelay(25)
+        curs_set(0)
+        hasColors = has_colors() && environment["NO_COLOR"].map(\.isEmpty) ?? true
+        if hasColors {
+            start_color()
+            use_default_colors()
+            for (pair, color) in [(1, COLOR_RED), (2, COLOR_GREEN), (3, COLOR_YELLOW), (4, COLOR_BLUE), (5, COLOR_MAGENTA), (6, COLOR_CYAN)] {
+                init_pair(Int16(pair), Int16(color), -1)
+            }
+        }
+        width = Int(CNcurses_cols())
+        height = Int(CNcurses_lines())
+    }
+
+    /// Gives the terminal back as it was.
+    func close() {
+        endwin()
+        delscreen(screen)
+    }
+
+    func nextInput(timeoutMilliseconds: Int) -> Input? {
+        wtimeout(window, Int32(timeoutMilliseconds))
+        var character: wint_t = 0
+        let result = wget_wch(window, &character)
+        if result == CNcurses_ERR() { return nil }
+        if result == CNcurses_KEY_CODE_YES() {
+            switch Int32(character) {
+            case CNcurses_KEY_RESIZE():
+                width = Int(CNcurses_cols())
+                height = Int(CNcurses_lines())
+                return .resize(width: width, height: height)
+            case KEY_UP: return .key(.up)
+            case KEY_DOWN: return .key(.down)
+            case KEY_LEFT: return .key(.left)
+            case KEY_RIGHT: return .key(.right)
+            case KEY_NPAGE: return .key(.pageDown)
+            case KEY_PPAGE: return .key(.pageUp)
+            case KEY_HOME: return .key(.home)
+            case KEY_END: return .key(.end)
+            case KEY_ENTER: return .key(.enter)
+            case KEY_BACKSPACE: return .key(.backspace)
+            case KEY_BTAB: return .key(.backTab)
+            default: return nil
+            }
+        }
+        switch character {
+        case 3: return .key(.interrupt)
+        case 9: return .key(.tab)
+        case 10, 13: return .key(.enter)
+        case 21: return .key(.clearLine)
+        case 27: return .key(.escape)
+        case 8, 127: return .key(.backspace)
+        case 0..<32: return nil
+        default:
+            guard let scalar = Unicode.Scalar(UInt32(character)) else { return nil }
+            return .key(.character(Character(scalar)))
+        }
+    }
+
+    func present(_ canvas: Canvas) {
+        if canvas.width != width || canvas.height != height { werase(window) }
+        for y in 0..<min(canvas.height, height) {
+            for x in 0..<min(canvas.width, width) {
+                let cell = canvas[x, y]
+                if cell.isContinuation { continue }
+                put(cell, x: x, y: y)
+            }
+        }
+        wrefresh(window)
+    }
+
+    /// Draws one cell. The canvas measured the text in Swift; if the C library would measure
+    /// it differently, the base character is drawn and padded instead, so columns never shift.
+    private func put(_ cell: Cell, x: Int, y: Int) {
+        let expected = max(1, DisplayWidth.of(cell.text))
+        var characters: [wchar_t] = []
+        var measured = 0
+        for scalar in cell.text.unicodeScalars {
+            let cWidth = Int(CNcurses_wcwidth(wchar_t(scalar.value)))
+            if characters.isEmpty {
+                guard cWidth > 0 else { break }
+                characters.append(wchar_t(scalar.value))
+                measured = cWidth
+            } else if cWidth == 0 && characters.count < 4 && !(0x200D == scalar.value) {
+                characters.append(wchar_t(scalar.value))  // combining marks and variation selectors
+            } else {
+                break
+            }
+        }
+        if characters.isEmpty || measured > expected {
+            characters = [wchar_t(UInt8(ascii: "?"))]
+            measured = 1
+        }
+        var attributes = attributes(for: cell.style)
+        var pair: Int16 = 0
+        if let color = cell.style.foreground {
+            if hasColors {
+                pair = colorPair(color)
+            } else {
+                attributes |= CNcurses_A_BOLD() | CNcurses_A_UNDERLINE()
+            }
+        }
+        characters.append(0)
+        var complex = cchar_t()
+        setcchar(&complex, characters, attributes, pair, nil)
+        mvwadd_wch(window, Int32(y), Int32(x), &complex)
+        // Pad what the C library draws narrower than the canvas expects.
+        if measured < expected {
+            var blank = cchar_t()
+            setcchar(&blank, [wchar_t(32), 0], attributes, pair, nil)
+            for k in measured..<expected { mvwadd_wch(window, Int32(y), Int32(x + k), &blank) }
+        }
+    }
+
+    private func attributes(for style: Style) -> attr_t {
+        var attributes = CNcurses_A_NORMAL()
+        if style.isBold { attributes |= CNcurses_A_BOLD() }
+        if style.isReverse { attributes |= CNcurses_A_REVERSE() }
+        if style.isDim { attributes |= CNcurses_A_DIM() }
+        if style.isUnderline { attributes |= CNcurses_A_UNDERLINE() }
+        return attributes
+    }
+
+    private func colorPair(_ color: Color) -> Int16 {
+        switch color {
+        case .red: 1
+        case .green: 2
+        case .yellow: 3
+        case .blue: 4
+        case .magenta: 5
+        case .cyan: 6
+        }
+    }
+}
