@@ -94,7 +94,9 @@ public struct AppState {
         case .filterInsert(let text): editor?.text += text; editor?.candidates = []
         case .filterBackspace: if editor?.text.isEmpty == false { editor?.text.removeLast() }; editor?.candidates = []
         case .filterClear: editor?.text = ""; editor?.candidates = []
-        case .filterCancel: editor = nil
+        case .filterCancel:
+            editor = nil
+            filterError = nil
         case .filterApply:
             guard let text = editor?.text else { break }
             applyFilter(text)

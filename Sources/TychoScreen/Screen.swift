@@ -52,15 +52,18 @@ enum FilterBarView {
 
 /// The timeline: matching events, newest first, one per row.
 enum ListView {
+    /// Column widths; below 80 columns the service column shrinks (and goes) first, so the
+    /// description keeps at least 20 cells.
     static func columns(width: Int) -> (time: Int, duration: Int, status: Int, source: Int, service: Int) {
-        (14, 6, 7, 11, width >= 120 ? 26 : 16)
+        let service = width >= 120 ? 26 : max(0, min(14, width - 66))
+        return (14, 5, 7, 10, service)
     }
 
     static func draw(_ state: AppState, into canvas: inout Canvas, header: Rect, body: Rect) {
         let c = columns(width: body.width)
         var x = 1
-        for (title, width) in [("TIME (UTC)", c.time), ("DUR", c.duration), ("STATUS", c.status), ("SOURCE", c.source), ("SERVICE/ENV", c.service), ("DESCRIPTION", body.width)] {
-            canvas.draw(title, x: x, y: header.y, limit: width, style: Style(isBold: true, isUnderline: false))
+        for (title, width) in [("TIME (UTC)", c.time), ("DUR", c.duration), ("STATUS", c.status), ("SOURCE", c.source), ("SERVICE/ENV", c.service), ("DESCRIPTION", body.width)] where width > 0 {
+            canvas.draw(title, x: x, y: header.y, limit: width, style: .bold)
             x += width + 1
         }
         if state.list.isEmpty {
@@ -94,7 +97,7 @@ enum ListView {
                 (state.store.firstTagValue(record, key: "source"), c.source),
                 (service, c.service),
             ]
-            for (text, width) in cells {
+            for (text, width) in cells where width > 0 {
                 var cellStyle = style
                 if failed && width == c.status { cellStyle.isBold = true }
                 canvas.draw(text, x: x, y: y, limit: width, style: cellStyle)

@@ -1,0 +1,153 @@
+import TychoModel
+import TychoScreen
+import XCTest
+
+/// Whole sessions: keys in through the key map, the last frame out, as a user would see it.
+final class BrowserSessionTests: XCTestCase {
+    private func run(_ store: EventStore, width: Int = 80, height: Int = 16, _ inputs: [Input]) -> (AppState, ScriptedTerminal) {
+        var state = makeState(store, width: width, height: height)
+        let terminal = ScriptedTerminal(width: width, height: height, inputs: inputs)
+        Browser.run(&state, on: terminal, updates: { nil })
+        return (state, terminal)
+    }
+
+    func testFilterByTagThenReadTheParent() throws {
+        // "What did spinnaker change, and what was its parent?" in a few keys.
+        let keys: [Input] = [.key(.character("/"))] + ScriptedTerminal.typing("source:spinnaker") + [.key(.enter)]
+        let (state, terminal) = run(try makeStore(releaseLines()), keys + [.key(.character("q"))])
+        XCTAssertTrue(state.isQuitting)
+        let lines = rows(try XCTUnwrap(terminal.frames.last))
+        XCTAssertTrue(lines[0].hasPrefix(" filter: source:spinnaker"), lines[0])
+        XCTAssertTrue(lines[0].hasSuffix("2 of 6 events"), lines[0])
+        XCTAssertTrue(lines[2].contains("Deploy svc-a to prod"))
+        XCTAssertTrue(lines[3].contains("Deploy svc-a to stag"))
+        XCTAssertEqual(lines[4], "")
+        XCTAssertTrue(lines.contains("└─▾ jenkins/build  success  Build svc-a #12"))
+    }
+
+    func testTabCompletesTagKeysAndValues() throws {
+        var state = makeState(try makeStore(releaseLines()))
+        state.apply(.startFilter)
+        state.type("env")
+        state.apply(.filterComplete)
+        XCTAssertEqual(state.editor?.text, "environment:")
+        state.type("p")
+        state.apply(.filterComplete)
+        XCTAssertEqual(state.editor?.text, "environment:prod ")
+        state.type("sour")
+        state.apply(.filterComplete)
+        XCTAssertEqual(state.editor?.text, "environment:prod source:")
+        state.apply(.filterComplete)
+        XCTAssertEqual(state.editor?.candidates.count, 5, "several values: listed, not guessed")
+    }
+
+    func testABadFilterShowsAnInlineErrorAndKeepsTheEditorOpen() throws {
+        var state = makeState(try makeStore(releaseLines()))
+        state.apply(.startFilter)
+        state.type("since:2x")
+        state.apply(.filterApply)
+        XCTAssertNotNil(state.editor)
+        XCTAssertEqual(state.list.count, 6)
+        let top = rows(Screen.render(state))[0]
+        XCTAssertTrue(top.contains("'2x' is not a time"), top)
+        state.apply(.filterCancel)
+        XCTAssertNil(state.editor)
+        XCTAssertNil(state.filterError)
+    }
+
+    func testFreeTextAndExcludedTags() throws {
+        var state = makeState(try makeStore(releaseLines()))
+        state.apply(.startFilter)
+        state.type("deploy -environment:prod")
+        state.apply(.filterApply)
+        XCTAssertEqual(state.list.count, 1)
+        XCTAssertEqual(state.store.id(state.list[0]), "deploy-staging")
+        state.apply(.startFilter)
+        state.apply(.filterClear)
+        state.type("\"CACHE EVICTION\"")
+        state.apply(.filterApply)
+        XCTAssertEqual(state.list.count, 1)
+        XCTAssertEqual(state.store.id(state.list[0]), "commit-1")
+    }
+
+    func testDetailViewShowsEveryFieldAndClosesWithEscape() throws {
+        var lines = releaseLines()
+        lines[4] = #"{"id": "deploy-prod", "parent_id": "build-1", "source_id": "01ABC", "start_time": "2026-12-01T10:30:00Z", "end_time": "2026-12-01T10:45:00Z", "description": "Deploy svc-a to prod", "detail_urls": {"deploy": "http://deploy/1"}, "tags": {"source": ["spinnaker"], "status": ["fail"], "host": ["h1", "h2"]}}"#
+        let (_, terminal) = run(try makeStore(lines), height: 40, [.key(.down), .key(.enter)])
+        let text = try XCTUnwrap(terminal.frames.last?.text)
+        for expected in ["id           deploy-prod", "parent_id    build-1", "source_id    01ABC", "2026-12-01 10:30:00 UTC",
+                         "duration 15m", "deploy       http://deploy/1", "host         h1, h2", "read from    events.jsonl:5"] {
+            XCTAssertTrue(text.contains(expected), "missing \(expected) in\n\(text)")
+        }
+        var state = makeState(try makeStore(lines))
+        state.apply([.move(1), .openDetail])
+        XCTAssertNotNil(state.overlay)
+        state.apply(.closeOverlay)
+        XCTAssertNil(state.overlay)
+    }
+
+    func testQClosesAnOverlayBeforeQuitting() throws {
+        let (state, terminal) = run(try makeStore(releaseLines()), [.key(.character("?")), .key(.character("q"))])
+        // The script ran out after closing help: the runner then sends Ctrl-C.
+        XCTAssertTrue(state.isQuitting)
+        XCTAssertTrue(terminal.frames[1].text.contains("Keys"))
+        XCTAssertTrue(terminal.frames[2].text.contains("6 of 6 events"))
+        XCTAssertNil(state.overlay)
+    }
+
+    func testHelpListsEveryBinding() throws {
+        var state = makeState(try makeStore(releaseLines()), width: 100, height: 80)
+        state.apply(.showHelp)
+        let text = Screen.render(state).text
+        for binding in KeyMap.bindings {
+            XCTAssertTrue(text.contains(binding.help), "help lacks \(binding.label): \(binding.help)")
+        }
+    }
+
+    func testDataInjectionNeverReachesACell() throws {
+        let hostile = "deploy \u{1B}[2J\u{1B}]52;c;aGVsbG8=\u{07} \u{1B}]8;;http://evil\u{1B}\\link\u{1B}]8;;\u{1B}\\ \u{202E}txt.exe\u{08}\r"
+        let store = try makeStore([line("evil\u{1B}[31m", start: "2026-12-01T10:00:00Z", description: hostile, tags: ["source": "x\u{1B}[1m", "status": "fail"])])
+        var state = makeState(store, width: 120, height: 30)
+        for overlay: Action in [.closeOverlay, .openDetail] {
+            state.apply(overlay)
+            let canvas = Screen.render(state)
+            XCTAssertTrue(canvas.text.contains("\\x1B"), canvas.text)
+            for cell in canvas.cells {
+                for scalar in cell.text.unicodeScalars {
+                    XCTAssertFalse(scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) || scalar.value == 0x202E,
+                                   "unsafe scalar U+\(String(scalar.value, radix: 16)) reached the canvas")
+                }
+            }
+        }
+    }
+
+    func testWideDescriptionsDoNotShiftColumns() throws {
+        let store = try makeStore([
+            line("a", start: "2026-12-01T10:00:00Z", description: "修复登录问题 デプロイ完了 배포 완료 🚀 👩‍💻 🇺🇸 café ok", tags: ["source": "x", "status": "success"]),
+            line("b", start: "2026-12-01T09:00:00Z", description: "plain", tags: ["source": "y", "status": "success"]),
+        ])
+        let canvas = Screen.render(makeState(store, width: 70, height: 12))
+        for y in 2...3 {
+            var cells = 0
+            for x in 0..<canvas.width { cells += canvas[x, y].isContinuation ? 0 : max(1, DisplayWidth.of(canvas[x, y].text)) }
+            XCTAssertEqual(cells, 70, "row \(y) has exactly the canvas width in cells")
+        }
+        XCTAssertEqual(canvas.rowText(2), "▶12-01 10:00:00 0s    success x               修复登录问题 デプロイ完…")
+        XCTAssertEqual(canvas.rowText(3), " 12-01 09:00:00 0s    success y               plain")
+    }
+
+    func testNewStoreKeepsTheSelectionAndFilter() throws {
+        var state = makeState(try makeStore(releaseLines()))
+        state.apply(.startFilter)
+        state.type("svc-a")
+        state.apply([.filterApply, .move(1)])
+        XCTAssertEqual(state.list.count, 3, "the three events whose description names svc-a")
+        XCTAssertEqual(state.store.id(state.selectedRecord!), "deploy-staging")
+        var more = releaseLines()
+        more.append(line("deploy-canary", parent: "build-1", start: "2026-12-01T10:40:00Z", description: "Deploy svc-a to canary", tags: ["source": "spinnaker"]))
+        state.replaceStore(try makeStore(more), isLoading: false)
+        XCTAssertEqual(state.filterText, "svc-a")
+        XCTAssertEqual(state.list.count, 4)
+        XCTAssertEqual(state.store.id(state.selectedRecord!), "deploy-staging")
+    }
+}
