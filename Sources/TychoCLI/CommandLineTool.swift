@@ -48,14 +48,27 @@ public enum CommandLineTool {
                 usage: "tycho tree [--data DIR] ID", options: [], positionals: 1...1, run: Commands.tree),
         Command(name: "check", summary: "list every line that could not be read",
                 usage: "tycho check [--data DIR]", options: [], positionals: 0...0, run: Commands.check),
+        Command(name: "put", summary: "create events (an id that exists is refused)",
+                usage: "tycho put [--data DIR] [FILE|-]", options: [], positionals: 0...1, run: WriteCommands.put),
+        Command(name: "post", summary: "change existing events (merge, or update the fields given)",
+                usage: "tycho post [--data DIR] [--operation merge|update] [--insert] [FILE|-]",
+                options: [OptionSpec("--operation", value: "OP", help: "merge (default): widen times, append the description, merge links and tags; update: replace the fields given"),
+                          OptionSpec("--insert", help: "create an event whose id is unknown instead of refusing it")],
+                positionals: 0...1, run: WriteCommands.post),
+        Command(name: "delete", summary: "delete events by id", usage: "tycho delete [--data DIR] ID...",
+                options: [], positionals: 1...Int.max, run: WriteCommands.delete),
+        Command(name: "compact", summary: "rewrite the data files to their current events only",
+                usage: "tycho compact [--data DIR]", options: [], positionals: 0...0, run: WriteCommands.compact),
     ]
 
     static let browseUsage = "tycho [--data DIR]"
 
     /// Runs `arguments` (without the program name).
-    public static func run(_ arguments: [String], environment: [String: String], out: inout String, err: inout String) -> Outcome {
+    /// `input` reads what a write command is given on standard input.
+    public static func run(_ arguments: [String], environment: [String: String], out: inout String, err: inout String,
+                           input: @escaping () -> [UInt8] = { [] }) -> Outcome {
         if let name = arguments.first, let command = commands.first(where: { $0.name == name }) {
-            return .finished(run(command, Array(arguments.dropFirst()), environment: environment, out: &out, err: &err))
+            return .finished(run(command, Array(arguments.dropFirst()), environment: environment, out: &out, err: &err, input: input))
         }
         if let word = arguments.first, !word.hasPrefix("-") {
             err += "tycho: unknown command '\(word)'\nusage: \(browseUsage)\n       tycho COMMAND --help (commands: \(commands.map(\.name).joined(separator: ", ")))\n"
@@ -74,14 +87,15 @@ public enum CommandLineTool {
         }
     }
 
-    private static func run(_ command: Command, _ arguments: [String], environment: [String: String], out: inout String, err: inout String) -> Int32 {
+    private static func run(_ command: Command, _ arguments: [String], environment: [String: String], out: inout String, err: inout String,
+                            input: @escaping () -> [UInt8]) -> Int32 {
         do {
             let parsed = try parseArguments(arguments, options: command.options + [dataOption, helpOption], positionals: command.positionals)
             if parsed.has("--help") {
                 out += command.help(extra: [dataOption, helpOption])
                 return ExitStatus.success
             }
-            let context = CommandContext(arguments: parsed, dataDirectory: try dataDirectory(parsed, environment))
+            let context = CommandContext(arguments: parsed, dataDirectory: try dataDirectory(parsed, environment), input: input)
             return try command.run(context, &out, &err)
         } catch let error as UsageError {
             err += "tycho \(command.name): \(error.message)\nusage: \(command.usage)\n"
@@ -141,6 +155,8 @@ struct Command: Sendable {
 struct CommandContext {
     let arguments: Arguments
     let dataDirectory: String
+    /// Standard input, for write commands given `-` or no file.
+    var input: () -> [UInt8] = { [] }
 }
 
 /// A command that could not do what was asked: exit status 1 with this message.

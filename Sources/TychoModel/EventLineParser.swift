@@ -20,6 +20,28 @@ struct EventLineParser {
 
     /// Parses `line` (no newline) and appends its record to `columns`; on error nothing is appended.
     mutating func parse(_ line: UnsafeRawBufferPointer, lineNumber: Int, into columns: inout SegmentColumns) throws(LineError) {
+        try parseObject(line, into: &columns)
+        let fields = outer.wrapped ?? outer
+        if fields.deletedID == nil || outer.wrapped != nil {
+            guard fields.start != nil || fields.end != nil else { throw LineError(reason: "no start_time or end_time") }
+        }
+        if let id = fields.deletedID ?? fields.id, id.isEmpty { throw LineError(reason: "empty id") }
+        commit(line, lineNumber: lineNumber, into: &columns)
+    }
+
+    /// Parses one JSON object (an event or its wrapper) and returns the fields it gave, with no
+    /// defaults applied: what a write needs to tell "given" from "missing".
+    mutating func parseGivenFields(_ text: UnsafeRawBufferPointer, into columns: inout SegmentColumns) throws(LineError) -> GivenFields {
+        try parseObject(text, into: &columns)
+        let fields = outer.wrapped ?? outer
+        return GivenFields(id: fields.id, parent: fields.parent, source: fields.source, description: fields.description,
+                           start: fields.start, end: fields.end, detailURLs: fields.detailURLs,
+                           tagPairs: fields.hasTags ? fields.tagPairs : nil)
+    }
+
+    /// Reads the object in `line` into `outer` (and `inner` for a wrapper); strings go to the arena,
+    /// which is rolled back on error.
+    private mutating func parseObject(_ line: UnsafeRawBufferPointer, into columns: inout SegmentColumns) throws(LineError) {
         guard let start = line.baseAddress, line.count > 0 else { throw LineError(reason: "empty line") }
         base = start.assumingMemoryBound(to: UInt8.self)
         count = line.count
@@ -34,7 +56,6 @@ struct EventLineParser {
             columns.arena.removeSubrange(arenaMark...)
             throw error
         }
-        commit(line, lineNumber: lineNumber, into: &columns)
     }
 
     private mutating func parseLine(into columns: inout SegmentColumns) throws(LineError) {
@@ -47,11 +68,6 @@ struct EventLineParser {
         try parseMembers(of: outer, isTopLevel: true, into: &columns)
         skipWhitespace()
         guard i == count else { throw syntax("unexpected text after the JSON object") }
-        let fields = outer.wrapped ?? outer
-        if fields.deletedID == nil || outer.wrapped != nil {
-            guard fields.start != nil || fields.end != nil else { throw LineError(reason: "no start_time or end_time") }
-        }
-        if let id = fields.deletedID ?? fields.id, id.isEmpty { throw LineError(reason: "empty id") }
     }
 
     // MARK: - Members
@@ -202,6 +218,7 @@ struct EventLineParser {
     private mutating func readTags(into fields: Fields, columns: inout SegmentColumns) throws(LineError) {
         fields.tagPairs.removeAll(keepingCapacity: true)
         fields.tagKeys.removeAll(keepingCapacity: true)
+        fields.hasTags = true
         if try readNull() { return }
         guard base[i] == Byte.openBrace else { throw LineError(reason: "tags must be an object, not \(typeName(base[i]))") }
         i += 1
@@ -576,6 +593,18 @@ struct EventLineParser {
     }
 }
 
+/// The fields an object gave, as references into the columns it was parsed into.
+struct GivenFields {
+    var id: StringRef?
+    var parent: StringRef?
+    var source: StringRef?
+    var description: StringRef?
+    var start: Int64?
+    var end: Int64?
+    var detailURLs: StringRef?
+    var tagPairs: [UInt32]?
+}
+
 /// The fields of one JSON object while a line is read; reused from line to line.
 private final class Fields {
     var id: StringRef?
@@ -588,6 +617,7 @@ private final class Fields {
     var detailURLs: StringRef?
     var tagPairs: [UInt32] = []
     var tagKeys: [UInt32] = []
+    var hasTags = false
     var deletedID: StringRef?
     var wrapped: Fields?
 
@@ -595,6 +625,7 @@ private final class Fields {
         (id, idGiven, parent, source, description, start, end, detailURLs) = (nil, false, nil, nil, nil, nil, nil, nil)
         tagPairs.removeAll(keepingCapacity: true)
         tagKeys.removeAll(keepingCapacity: true)
+        hasTags = false
         deletedID = nil
         wrapped = nil
     }

@@ -13,7 +13,8 @@ func write(_ text: String, to handle: FileHandle) {
 let environment = ProcessInfo.processInfo.environment
 var out = ""
 var err = ""
-let outcome = CommandLineTool.run(Array(CommandLine.arguments.dropFirst()), environment: environment, out: &out, err: &err)
+let outcome = CommandLineTool.run(Array(CommandLine.arguments.dropFirst()), environment: environment, out: &out, err: &err,
+                                  input: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) })
 write(out, to: .standardOutput)
 write(err, to: .standardError)
 guard case .browse(let options) = outcome else {
