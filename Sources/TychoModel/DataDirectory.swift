@@ -9,6 +9,17 @@ public struct DataFile: Equatable, Sendable {
     public let path: String
     public let name: String
     public let size: Int
+    /// Which file this is on disk: a rename over it (compaction) makes a new one.
+    public let device: UInt64
+    public let inode: UInt64
+
+    public init(path: String, name: String, size: Int, device: UInt64 = 0, inode: UInt64 = 0) {
+        self.path = path
+        self.name = name
+        self.size = size
+        self.device = device
+        self.inode = inode
+    }
 }
 
 /// Finds the `*.jsonl` files under a data directory, recursively, in name order.
@@ -60,7 +71,8 @@ public enum DataDirectory {
                         problems.append(LoadProblem(file: childRelative, line: 0, reason: "cannot read: \(errorText())"))
                         continue
                     }
-                    files.append(DataFile(path: childPath, name: childRelative, size: Int(child.st_size)))
+                    files.append(DataFile(path: childPath, name: childRelative, size: Int(child.st_size),
+                                          device: UInt64(child.st_dev), inode: UInt64(child.st_ino)))
                 }
             }
         }

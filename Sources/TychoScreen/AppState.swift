@@ -36,6 +36,10 @@ public struct AppState {
     public private(set) var overlayScroll = 0
     public private(set) var tree = TreePane()
     public private(set) var isQuitting = false
+    /// Whether new lines in the data files are read as they arrive.
+    public private(set) var isFollowing = true
+    /// Events that arrived while following and have not been selected yet.
+    public private(set) var newIDs: Set<String> = []
 
     public init(store: EventStore, dataDirectory: String, isLoading: Bool = false, now: Int64, utcOffsetSeconds: Int = 0,
                 width: Int = 80, height: Int = 24) {
@@ -101,6 +105,8 @@ public struct AppState {
             guard let text = editor?.text else { break }
             applyFilter(text)
         case .filterComplete: complete()
+        case .toggleFollow:
+            isFollowing.toggle()
         case .resize(let width, let height):
             layout = Layout(width: width, height: height)
             listScroll.keepVisible(count: list.count, visibleRows: layout.list.height)
@@ -110,8 +116,9 @@ public struct AppState {
 
     /// Replaces the store (more data read, or new lines followed), keeping the filter and the
     /// selected event where they still apply.
-    public mutating func replaceStore(_ newStore: EventStore, isLoading: Bool) {
+    public mutating func replaceStore(_ newStore: EventStore, isLoading: Bool, newIDs arrived: [String] = []) {
         let selectedID = selectedRecord.map(store.id)
+        let screenRow = listScroll.selected - listScroll.offset
         let treeCursorID = treeCursorRecord.map(store.id)
         let expanded = tree.overrides.map { (store.id($0.key), $0.value) }
         store = newStore
@@ -120,12 +127,16 @@ public struct AppState {
         for (id, isExpanded) in expanded { if let record = store.record(id: id) { tree.overrides[record] = isExpanded } }
         rerunFilter()
         if let selectedID, let record = store.record(id: selectedID), let position = list.position(of: record) {
+            // Keep the selected event on the same screen row while events arrive above it.
+            listScroll.offset = max(0, position - screenRow)
             listScroll.select(position, count: list.count, visibleRows: layout.list.height)
         }
         refreshTree()
         if let treeCursorID, let record = store.record(id: treeCursorID), let row = tree.rows.firstIndex(where: { $0.record == record }) {
             tree.scroll.select(row, count: tree.rows.count, visibleRows: layout.tree.height)
         }
+        newIDs.formUnion(arrived.filter { $0 != selectedID })
+        newIDs = newIDs.filter { store.record(id: $0) != nil }
     }
 
     private var focusedHeight: Int { focus == .list ? layout.list.height : layout.tree.height }
@@ -144,6 +155,7 @@ public struct AppState {
         case .list:
             listScroll.select(listScroll.selected.addingClamped(delta), count: list.count, visibleRows: layout.list.height)
             refreshTree()
+            if !newIDs.isEmpty, let record = selectedRecord { newIDs.remove(store.id(record)) }
         case .tree:
             tree.scroll.select(tree.scroll.selected.addingClamped(delta), count: tree.rows.count, visibleRows: layout.tree.height)
         }

@@ -14,27 +14,33 @@ public protocol Terminal: AnyObject {
 public struct StoreUpdate {
     public let store: EventStore
     public let isLoading: Bool
+    /// Ids of events that arrived while following (shown as new until looked at).
+    public let newIDs: [String]
 
-    public init(store: EventStore, isLoading: Bool) {
+    public init(store: EventStore, isLoading: Bool, newIDs: [String] = []) {
         self.store = store
         self.isLoading = isLoading
+        self.newIDs = newIDs
     }
 }
 
 /// The browser's loop: draw, read a key, turn it into an action, apply it; take in new stores.
 public enum Browser {
-    public static func run(_ state: inout AppState, on terminal: Terminal, updates: () -> StoreUpdate?, shouldStop: () -> Bool = { false }) {
+    /// `tick` sees the state once per turn (the program uses it to start following the files).
+    public static func run(_ state: inout AppState, on terminal: Terminal, updates: () -> StoreUpdate?,
+                           shouldStop: () -> Bool = { false }, tick: (AppState) -> Void = { _ in }) {
         var needsDrawing = true
         while !state.isQuitting && !shouldStop() {
+            tick(state)
             if let update = updates() {
-                state.replaceStore(update.store, isLoading: update.isLoading)
+                state.replaceStore(update.store, isLoading: update.isLoading, newIDs: update.newIDs)
                 needsDrawing = true
             }
             if needsDrawing {
                 terminal.present(Screen.render(state))
                 needsDrawing = false
             }
-            guard let input = terminal.nextInput(timeoutMilliseconds: state.isLoading ? 20 : 250) else { continue }
+            guard let input = terminal.nextInput(timeoutMilliseconds: state.isLoading ? 20 : 200) else { continue }
             switch input {
             case .resize(let width, let height):
                 state.apply(.resize(width: width, height: height))

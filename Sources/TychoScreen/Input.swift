@@ -38,6 +38,7 @@ public enum Action: Equatable, Sendable {
     case filterCancel
     case filterComplete
     case resize(width: Int, height: Int)
+    case toggleFollow
 }
 
 /// The two panes that take the cursor.

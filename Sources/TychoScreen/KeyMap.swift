@@ -30,6 +30,7 @@ public enum KeyMap {
         Binding(keys: [.pageUp], label: "PgUp", action: .page(-1), context: .everywhere, help: "previous page"),
         Binding(keys: [.character("g"), .home], label: "g Home", action: .first, context: .everywhere, help: "first row"),
         Binding(keys: [.character("G"), .end], label: "G End", action: .last, context: .everywhere, help: "last row"),
+        Binding(keys: [.character("f")], label: "f", action: .toggleFollow, context: .everywhere, help: "pause or resume following new events in the files"),
         Binding(keys: [.character("!")], label: "!", action: .showProblems, context: .everywhere, help: "lines that could not be read"),
         Binding(keys: [.enter], label: "Enter", action: .openDetail, context: .list, help: "every field of the selected event"),
         Binding(keys: [.enter, .character(" ")], label: "Enter Space", action: .toggleNode, context: .tree, help: "collapse or expand the node"),

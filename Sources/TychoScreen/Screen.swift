@@ -86,7 +86,8 @@ enum ListView {
                 style.isBold = true
                 canvas.fill(x: 0, y: y, width: body.width, height: 1, style: style)
             }
-            canvas.draw(isSelected ? "▶" : " ", x: 0, y: y, style: style)
+            let isNew = !state.newIDs.isEmpty && state.newIDs.contains(state.store.id(record))
+            canvas.draw(isSelected ? "▶" : isNew ? "+" : " ", x: 0, y: y, style: isNew ? Style(foreground: .green, isBold: true, isReverse: style.isReverse) : style)
             var x = 1
             let service = [state.store.firstTagValue(record, key: "service"), state.store.firstTagValue(record, key: "environment")]
                 .filter { !$0.isEmpty }.joined(separator: "/")

@@ -79,6 +79,8 @@ enum StatusView {
         canvas.fill(x: 0, y: rect.y, width: rect.width, height: 1, style: .reverse)
         var parts = [" " + state.dataDirectory]
         if state.isLoading { parts.append("loading… \(Format.count(state.store.count)) so far") }
+        if !state.newIDs.isEmpty { parts.append("\(Format.count(state.newIDs.count)) new (+)") }
+        if !state.isFollowing { parts.append("paused (f follows)") }
         let problems = state.store.problems.count
         if problems > 0 { parts.append("\(Format.count(problems)) bad line\(problems == 1 ? "" : "s") (! to list)") }
         let hints = "? help  / filter  Tab pane  q quit "

@@ -42,7 +42,8 @@ enum BrowserCommand {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var state = AppState(store: .empty(), dataDirectory: options.dataDirectory, isLoading: true, now: now,
                              utcOffsetSeconds: TimeZone.current.secondsFromGMT(), width: terminal.width, height: terminal.height)
-        Browser.run(&state, on: terminal, updates: { mailbox.take() }, shouldStop: { stopSignal != 0 })
+        let follower = Follower(directory: options.dataDirectory, mailbox: mailbox)
+        Browser.run(&state, on: terminal, updates: { mailbox.take() }, shouldStop: { stopSignal != 0 }, tick: follower.tick)
         terminal.close()
         return stopSignal == 0 || stopSignal == SIGINT ? ExitStatus.success : 128 + stopSignal
     }
@@ -68,5 +69,38 @@ final class Mailbox: @unchecked Sendable {
         defer { lock.unlock() }
         defer { pending = nil }
         return pending
+    }
+}
+
+/// Polls the data files about once a second while following, reading only what was appended,
+/// off the main thread; one refresh at a time.
+final class Follower: @unchecked Sendable {
+    private let directory: String
+    private let mailbox: Mailbox
+    private let lock = NSLock()
+    private var isRefreshing = false
+    private var lastStart = Date.distantPast
+
+    init(directory: String, mailbox: Mailbox) {
+        self.directory = directory
+        self.mailbox = mailbox
+    }
+
+    func tick(_ state: AppState) {
+        guard state.isFollowing, !state.isLoading else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        guard !isRefreshing, Date().timeIntervalSince(lastStart) >= 1 else { return }
+        isRefreshing = true
+        lastStart = Date()
+        let store = state.store
+        DispatchQueue.global(qos: .utility).async { [self] in
+            if let refresh = try? EventLoader.refresh(store, directory: directory) {
+                mailbox.post(StoreUpdate(store: refresh.store, isLoading: false, newIDs: refresh.newIDs))
+            }
+            lock.lock()
+            isRefreshing = false
+            lock.unlock()
+        }
     }
 }

@@ -151,3 +151,25 @@ final class BrowserSessionTests: XCTestCase {
         XCTAssertEqual(state.store.id(state.selectedRecord!), "deploy-staging")
     }
 }
+
+/// Following the files: new events arrive without moving what the user is looking at.
+final class FollowTests: XCTestCase {
+    func testArrivingEventsAreMarkedNewAndTheSelectionStaysPut() throws {
+        var state = makeState(try makeStore(releaseLines()), width: 80, height: 16)
+        state.apply(.move(2))
+        let before = rows(Screen.render(state))
+        XCTAssertTrue(before[4].hasPrefix("▶"))
+        var more = releaseLines()
+        more.append(line("hotfix-1", start: "2026-12-01T12:00:00Z", description: "Hotfix svc-a", tags: ["source": "github", "status": "success"]))
+        state.replaceStore(try makeStore(more), isLoading: false, newIDs: ["hotfix-1"])
+        let after = rows(Screen.render(state))
+        XCTAssertEqual(state.store.id(state.selectedRecord!), "host-1", "the same event stays selected")
+        XCTAssertEqual(after[4], before[4], "on the same screen row")
+        XCTAssertTrue(after[15].contains("1 new (+)"), after[15])
+        state.apply(.first)
+        XCTAssertTrue(state.newIDs.isEmpty, "looking at an event clears its mark")
+        state.apply(.toggleFollow)
+        XCTAssertFalse(state.isFollowing)
+        XCTAssertTrue(rows(Screen.render(state))[15].contains("paused (f follows)"))
+    }
+}
