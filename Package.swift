@@ -23,5 +23,6 @@ let package = Package(
         .testTarget(name: "TychoCLITests", dependencies: ["TychoCLI", "TychoModel"]),
         .testTarget(name: "TychoScreenTests", dependencies: ["TychoScreen", "TychoModel"]),
         .testTarget(name: "TychoEndToEndTests", dependencies: ["TychoModel"]),
+        .testTarget(name: "TychoWriteTests", dependencies: ["TychoModel", "TychoCLI"]),
     ]
 )
