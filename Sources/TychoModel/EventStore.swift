@@ -79,6 +79,9 @@ public final class EventStore: @unchecked Sendable {
         children = parts.children
     }
 
+    /// A store with no events (what the browser shows before the first data arrives).
+    public static func empty() -> EventStore { EventStore(files: [], segments: []) }
+
     /// How many events are live (the newest record of each id, not deleted).
     public var count: Int { timeline.count }
 
