@@ -22,7 +22,7 @@ public struct DataFile: Equatable, Sendable {
     }
 }
 
-/// Finds the `*.jsonl` files under a data directory, recursively, in name order.
+/// Finds the `*.jsonl` files under a data directory, recursively, in name order (the write log last).
 public enum DataDirectory {
     /// Why a data directory cannot be used at all.
     public struct Unusable: Error, CustomStringConvertible {
@@ -76,7 +76,12 @@ public enum DataDirectory {
                 }
             }
         }
-        files.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        // The write log comes last whatever its name sorts as: a later record of an id wins, and
+        // a post or delete must win over the event it changes in any other file.
+        files.sort { a, b in
+            let aIsLog = a.name == EventWriter.logName, bIsLog = b.name == EventWriter.logName
+            return aIsLog != bIsLog ? bIsLog : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+        }
         return (files, problems)
     }
 }
