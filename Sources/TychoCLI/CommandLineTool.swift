@@ -3,6 +3,8 @@ import TychoModel
 /// What the browser needs from the command line.
 public struct BrowseOptions: Equatable, Sendable {
     public var dataDirectory: String
+    /// The filter to open with: `--filter`, plus `at:T` from `--at`.
+    public var filter: String = ""
 }
 
 /// What `tycho` should do after reading its arguments.
@@ -30,8 +32,10 @@ public enum CommandLineTool {
     /// The commands, in the order `tycho --help` lists them.
     static let commands: [Command] = [
         Command(name: "query", summary: "events matching tags and a time range, newest first, one page",
-                usage: "tycho query [--data DIR] [--tag K:V]... [--frm TIME] [--to TIME] [--count N] [--page N]",
+                usage: "tycho query [--data DIR] [--tag K:V]... [--frm TIME] [--to TIME] [--filter VIEW] [--count N] [--page N] [--format json|jsonl|table]",
                 options: [OptionSpec("--tag", value: "K:V", help: "a tag every event must have (repeatable)"),
+                          filterOption,
+                          OptionSpec("--format", value: "FORMAT", help: "json (Tycho's {\"result\": [...], \"count\": N}, the default), jsonl (one event per line) or table"),
                           OptionSpec("--frm", value: "TIME", help: "events still running at or after TIME (ISO 8601)"),
                           OptionSpec("--to", value: "TIME", help: "events that started before TIME (ISO 8601)"),
                           OptionSpec("--count", value: "N", help: "events per page (default 100)"),
@@ -61,7 +65,9 @@ public enum CommandLineTool {
                 usage: "tycho compact [--data DIR]", options: [], positionals: 0...0, run: WriteCommands.compact),
     ]
 
-    static let browseUsage = "tycho [--data DIR]"
+    static let browseUsage = "tycho [--data DIR] [--filter VIEW] [--at TIME]"
+    static let filterOption = OptionSpec("--filter", value: "VIEW", help: "a filter, as the browser's / takes it (e.g. \"service:foo environment:prod since:2h\")")
+    static let atOption = OptionSpec("--at", value: "TIME", help: "anchor at TIME (14:05 today local, or ISO): the window around it")
 
     /// Runs `arguments` (without the program name).
     /// `input` reads what a write command is given on standard input.
@@ -74,13 +80,18 @@ public enum CommandLineTool {
             err += "tycho: unknown command '\(word)'\nusage: \(browseUsage)\n       tycho COMMAND --help (commands: \(commands.map(\.name).joined(separator: ", ")))\n"
             return .finished(ExitStatus.usage)
         }
-        do {
-            let parsed = try parseArguments(arguments, options: [dataOption, helpOption], positionals: 0...0)
+        do throws(UsageError) {
+            let parsed = try parseArguments(arguments, options: [dataOption, filterOption, atOption, helpOption], positionals: 0...0)
             if parsed.has("--help") {
                 out += mainHelp()
                 return .finished(ExitStatus.success)
             }
-            return .browse(BrowseOptions(dataDirectory: try dataDirectory(parsed, environment)))
+            var filter = parsed.value("--filter") ?? ""
+            if let at = parsed.value("--at") {
+                guard !at.isEmpty, !at.contains(" ") else { throw UsageError(message: "--at needs a time such as 14:05 or 2026-12-03T14:05Z") }
+                filter += (filter.isEmpty ? "" : " ") + "at:" + at
+            }
+            return .browse(BrowseOptions(dataDirectory: try dataDirectory(parsed, environment), filter: filter))
         } catch {
             err += "tycho: \(error.message)\nusage: \(browseUsage)\n"
             return .finished(ExitStatus.usage)
@@ -119,7 +130,8 @@ public enum CommandLineTool {
         var text = """
         tycho: browse operational change events (deploys, upgrades, config pushes) and their causal trees.
 
-        usage: \(browseUsage)            open the browser (press ? inside for keys)
+        usage: \(browseUsage)
+                                          open the browser (press ? inside for keys)
                tycho COMMAND [--data DIR] ...   print JSON for scripts
 
         commands:

@@ -1,3 +1,4 @@
+import Foundation
 import TychoModel
 
 /// The non-interactive commands.
@@ -22,19 +23,62 @@ enum Commands {
             guard let term = TagTerm(parsing: text) else { throw UsageError(message: "--tag needs KEY:VALUE, not '\(text)'") }
             tags.append(term)
         }
-        let from = try arguments.value("--frm").map { try time($0, option: "--frm") }
-        let to = try arguments.value("--to").map { try time($0, option: "--to") }
+        var filter = EventFilter()
+        if let text = arguments.value("--filter") {
+            do {
+                filter = try EventFilter(parsing: text, now: Int64(Date().timeIntervalSince1970 * 1000),
+                                         utcOffsetSeconds: TimeZone.current.secondsFromGMT())
+            } catch {
+                throw UsageError(message: "--filter: \(error.message)")
+            }
+        }
+        filter.tags += tags
+        if let from = try arguments.value("--frm").map({ try time($0, option: "--frm") }) { filter.from = from }
+        if let to = try arguments.value("--to").map({ try time($0, option: "--to") }) { filter.to = to }
         let count = try arguments.value("--count").map { try integer($0, option: "--count") } ?? 100
         let page = try arguments.value("--page").map { try integer($0, option: "--page") } ?? 1
+        let format = arguments.value("--format") ?? "json"
+        guard ["json", "jsonl", "table"].contains(format) else { throw UsageError(message: "--format must be json, jsonl or table, not \(shown(format))") }
         let store = try load(context, &err)
         let records: [Int]
         do {
-            records = try store.find(tags: tags, from: from, to: to, count: count, page: page)
+            records = try store.find(filter, count: count, page: page)
         } catch {
             throw UsageError(message: error.description)
         }
-        out += "{\"result\": " + EventJSON.encodeList(records.map(store.event)) + ", \"count\": \(records.count)}\n"
+        switch format {
+        case "jsonl": for record in records { out += EventJSON.encode(store.event(record)) + "\n" }
+        case "table": out += table(records, store)
+        default: out += "{\"result\": " + EventJSON.encodeList(records.map(store.event)) + ", \"count\": \(records.count)}\n"
+        }
         return ExitStatus.success
+    }
+
+    /// A plain-text table for people: one event a line, control characters escaped.
+    static func table(_ records: [Int], _ store: EventStore) -> String {
+        var text = "START (UTC)          END (UTC)            STATUS   SOURCE       ID                                     DESCRIPTION\n"
+        for record in records {
+            let cells = [Timestamp.format(store.startTime(record)).prefix(19).replacingOccurrences(of: "T", with: " "),
+                         Timestamp.format(store.endTime(record)).prefix(19).replacingOccurrences(of: "T", with: " "),
+                         store.firstTagValue(record, key: "status"), store.firstTagValue(record, key: "source"), store.id(record)]
+            let widths = [20, 20, 8, 12, 38]
+            for (cell, width) in zip(cells, widths) { text += padded(visible(cell), width) + " " }
+            text += visible(store.description(record)) + "\n"
+        }
+        return text
+    }
+
+    /// Text with control characters shown as escapes, for terminal output.
+    static func visible(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     static func get(_ context: CommandContext, _ out: inout String, _ err: inout String) throws -> Int32 {

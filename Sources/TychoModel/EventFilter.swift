@@ -10,6 +10,10 @@ public struct EventFilter: Equatable, Sendable {
     public var to: Int64?
     /// Lower-cased words or phrases, each of which must occur in the description or the id.
     public var texts: [String] = []
+    /// The time something broke (`at:`): without `since:`/`until:`, the range is the window around it.
+    public var anchor: Int64?
+    /// How far before and after the anchor to look (`window:60m+15m`).
+    public var window = TimeWindow()
 
     public init(tags: [TagTerm] = [], excludedTags: [TagTerm] = [], from: Int64? = nil, to: Int64? = nil, texts: [String] = []) {
         self.tags = tags
@@ -19,7 +23,29 @@ public struct EventFilter: Equatable, Sendable {
         self.texts = texts.map { $0.lowercased() }
     }
 
-    public var isEmpty: Bool { tags.isEmpty && excludedTags.isEmpty && from == nil && to == nil && texts.isEmpty }
+    public var isEmpty: Bool { tags.isEmpty && excludedTags.isEmpty && range.from == nil && range.to == nil && texts.isEmpty }
+
+    /// The time range in force: `since:`/`until:` where given, else the window around the anchor.
+    public var range: (from: Int64?, to: Int64?) {
+        guard let anchor else { return (from, to) }
+        return (from ?? anchor - window.before, to ?? anchor + window.after)
+    }
+}
+
+/// How far before and after an anchor time to look; 60 minutes before and 15 after by default.
+public struct TimeWindow: Equatable, Sendable {
+    public var before: Int64 = 60 * 60_000
+    public var after: Int64 = 15 * 60_000
+
+    public init(before: Int64 = 60 * 60_000, after: Int64 = 15 * 60_000) {
+        self.before = before
+        self.after = after
+    }
+
+    /// The window scaled by `factor` (zooming), at least a minute on each side... or none after.
+    public func scaled(by factor: Double) -> TimeWindow {
+        TimeWindow(before: max(60_000, Int64(Double(before) * factor)), after: after == 0 ? 0 : max(60_000, Int64(Double(after) * factor)))
+    }
 }
 
 /// A `key:value` tag in a query.

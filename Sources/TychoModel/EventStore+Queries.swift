@@ -9,7 +9,8 @@ extension EventStore {
     /// The live events matching `filter`, newest first.
     public func events(matching filter: EventFilter) -> EventList {
         if filter.isEmpty { return EventList(store: self, ranks: nil) }
-        let window = rankWindow(from: filter.from, to: filter.to)
+        let (from, to) = filter.range
+        let window = rankWindow(from: from, to: to)
         var included: [[UInt32]] = []
         for term in filter.tags {
             included.append(ranks(with: term))
@@ -22,7 +23,7 @@ extension EventStore {
         var cursors = [Int](repeating: 0, count: max(included.count, excluded.count))
 
         func accepts(_ position: UInt32) -> Bool {
-            if position >= window.overlapCheckFrom, let from = filter.from, ends[Int(timeline[Int(position)])] < from { return false }
+            if position >= window.overlapCheckFrom, let from, ends[Int(timeline[Int(position)])] < from { return false }
             for k in included.indices.dropFirst() {
                 cursors[k] = lowerBound(included[k], position, from: cursors[k])
                 if cursors[k] == included[k].count || included[k][cursors[k]] != position { return false }
@@ -50,9 +51,14 @@ extension EventStore {
 
     /// Tycho's `find`: events with all `tags`, overlapping `[from, to)`, newest first, one page.
     public func find(tags: [TagTerm], from: Int64? = nil, to: Int64? = nil, count: Int = 100, page: Int = 1) throws(QueryError) -> [Int] {
+        try find(EventFilter(tags: tags, from: from, to: to), count: count, page: page)
+    }
+
+    /// One page of the events matching `filter`, newest first.
+    public func find(_ filter: EventFilter, count: Int = 100, page: Int = 1) throws(QueryError) -> [Int] {
         guard count >= 0 else { throw QueryError(description: "count must not be negative") }
         guard page >= 1 else { throw QueryError(description: "page must be 1 or more") }
-        let list = events(matching: EventFilter(tags: tags, from: from, to: to))
+        let list = events(matching: filter)
         let (start, overflow) = (page - 1).multipliedReportingOverflow(by: count)
         guard !overflow, start < list.count else { return [] }
         return (start..<min(list.count, start + count)).map { list[$0] }

@@ -5,41 +5,78 @@ public enum Overlay: Equatable, Sendable {
     case help
     case detail(record: Int)
     case problems
+    case facets
 }
 
-/// The filter being typed, before Enter applies it.
+/// A line being typed in the top bar: the filter, or a file name to export to.
 public struct FilterEditor: Equatable, Sendable {
+    public enum Purpose: Equatable, Sendable {
+        case filter
+        case exportPath
+    }
+
     public var text: String
+    public var purpose = Purpose.filter
     /// What Tab found to complete the last word with, when it was not unique.
     public var candidates: [String] = []
+}
+
+/// How the time column shows times.
+public enum TimeMode: Equatable, Sendable, CaseIterable {
+    case utc, local, relative
+}
+
+/// Something the browser asks the world to do; the run loop performs it and reports back.
+public enum Effect: Equatable, Sendable {
+    /// Put text on the clipboard (OSC 52); `what` names it in the notice.
+    case copy(text: String, what: String)
+    /// Write the filtered events as JSON lines to `path`.
+    case export(path: String, overwrite: Bool)
 }
 
 /// Everything the browser shows, as a value. `apply(_:)` is the only way it changes, so a
 /// whole session can be replayed in a test by feeding it actions.
 public struct AppState {
-    public private(set) var store: EventStore
+    public internal(set) var store: EventStore
     public let dataDirectory: String
     /// Still reading the data: the store holds only the newest events so far.
-    public private(set) var isLoading: Bool
+    public internal(set) var isLoading: Bool
     /// The clock that relative times (`since:2h`) count back from.
     public var now: Int64
     public var utcOffsetSeconds: Int
 
-    public private(set) var layout: Layout
-    public private(set) var filterText = ""
-    public private(set) var filterError: String?
-    public private(set) var editor: FilterEditor?
-    public private(set) var list: EventList
-    public private(set) var listScroll = ScrollState()
-    public private(set) var focus = Pane.list
-    public private(set) var overlay: Overlay?
-    public private(set) var overlayScroll = 0
-    public private(set) var tree = TreePane()
-    public private(set) var isQuitting = false
+    public internal(set) var layout: Layout
+    public internal(set) var filterText = ""
+    public internal(set) var filterError: String?
+    public internal(set) var editor: FilterEditor?
+    public internal(set) var list: EventList
+    public internal(set) var listScroll = ScrollState()
+    public internal(set) var focus = Pane.list
+    public internal(set) var overlay: Overlay?
+    public internal(set) var overlayScroll = 0
+    public internal(set) var tree = TreePane()
+    public internal(set) var isQuitting = false
     /// Whether new lines in the data files are read as they arrive.
-    public private(set) var isFollowing = true
+    public internal(set) var isFollowing = true
     /// Events that arrived while following and have not been selected yet.
-    public private(set) var newIDs: Set<String> = []
+    public internal(set) var newIDs: Set<String> = []
+    /// The filter in force (parsed from `filterText`), with its anchor time and window.
+    public internal(set) var filter = EventFilter()
+    public internal(set) var timeMode = TimeMode.utc
+    /// The local time zone's name, for the time column.
+    public var zoneName = "UTC"
+    /// Events marked with `m` (by id), for the Markdown timeline.
+    public internal(set) var marked: Set<String> = []
+    /// A one-line message for the status line (what was copied, exported, or went wrong).
+    public internal(set) var notice: String?
+    /// Effects asked for and not yet performed.
+    public internal(set) var effects: [Effect] = []
+    /// A file the export would overwrite, waiting for y/n.
+    public internal(set) var pendingOverwrite: String?
+    public internal(set) var facets: [Facet] = []
+    public internal(set) var histogram = Histogram.empty
+    /// Whether tree rows end with a bar of their time span.
+    public internal(set) var showsTimeBars = true
 
     public init(store: EventStore, dataDirectory: String, isLoading: Bool = false, now: Int64, utcOffsetSeconds: Int = 0,
                 width: Int = 80, height: Int = 24) {
@@ -51,6 +88,15 @@ public struct AppState {
         layout = Layout(width: width, height: height)
         list = store.events(matching: EventFilter())
         refreshTree()
+        rebuildHistogram()
+    }
+
+    /// Starts with a filter (a view string from `tycho --filter` or `--at`); a bad one is shown
+    /// in the editor with its error, as if typed.
+    public mutating func startWith(filter text: String) {
+        guard !text.isEmpty else { return }
+        editor = FilterEditor(text: text)
+        apply(.filterApply)
     }
 
     /// The event selected in the list, if the list is not empty.
@@ -62,6 +108,11 @@ public struct AppState {
     // MARK: - Update
 
     public mutating func apply(_ action: Action) {
+        if pendingOverwrite != nil, action != .quit {
+            confirmOverwrite(action == .confirm)
+            return
+        }
+        if case .notice = action {} else { notice = nil }
         switch action {
         case .quit:
             isQuitting = true
@@ -69,8 +120,33 @@ public struct AppState {
             overlay = nil
         case .showHelp: open(.help)
         case .showProblems: open(.problems)
+        case .showFacets: openFacets()
+        case .chooseFacet(let isExcluded): chooseFacet(isExcluded: isExcluded)
+        case .startAnchor:
+            overlay = nil
+            editor = FilterEditor(text: filterText.isEmpty ? "at:" : filterText + " at:")
+        case .zoom(let factor): zoom(by: factor)
+        case .cycleTimeMode:
+            let modes = TimeMode.allCases
+            timeMode = modes[(modes.firstIndex(of: timeMode)! + 1) % modes.count]
+        case .jumpToFailure(let direction): jumpToFailure(direction)
+        case .toggleMark: toggleMark()
+        case .copyID: copySelected(asJSON: false)
+        case .copyJSON: copySelected(asJSON: true)
+        case .copyView: effects.append(.copy(text: filter.viewString, what: "view"))
+        case .copyMarkdown: copyMarkdown()
+        case .startExport:
+            overlay = nil
+            editor = FilterEditor(text: "tycho-export.jsonl", purpose: .exportPath)
+        case .toggleTimeBars: showsTimeBars.toggle()
+        case .notice(let text): notice = text
+        case .confirm: break
         case .openDetail:
-            if let record = focus == .tree ? treeCursorRecord : selectedRecord { open(.detail(record: record)) }
+            if overlay == .facets {
+                chooseFacet(isExcluded: false)
+            } else if let record = focus == .tree ? treeCursorRecord : selectedRecord {
+                open(.detail(record: record))
+            }
         case .startFilter:
             overlay = nil
             editor = FilterEditor(text: filterText)
@@ -102,14 +178,18 @@ public struct AppState {
             editor = nil
             filterError = nil
         case .filterApply:
-            guard let text = editor?.text else { break }
-            applyFilter(text)
+            guard let editor else { break }
+            switch editor.purpose {
+            case .filter: applyFilter(editor.text)
+            case .exportPath: requestExport(editor.text)
+            }
         case .filterComplete: complete()
         case .toggleFollow:
             isFollowing.toggle()
         case .resize(let width, let height):
             layout = Layout(width: width, height: height)
-            listScroll.keepVisible(count: list.count, visibleRows: layout.list.height)
+            rebuildHistogram()
+            listScroll.keepVisible(count: list.count, visibleRows: listRows)
             tree.scroll.keepVisible(count: tree.rows.count, visibleRows: layout.tree.height)
         }
     }
@@ -129,7 +209,9 @@ public struct AppState {
         if let selectedID, let record = store.record(id: selectedID), let position = list.position(of: record) {
             // Keep the selected event on the same screen row while events arrive above it.
             listScroll.offset = max(0, position - screenRow)
-            listScroll.select(position, count: list.count, visibleRows: layout.list.height)
+            listScroll.select(position, count: list.count, visibleRows: listRows)
+        } else if filter.anchor != nil {
+            listScroll.select(markerIndex, count: list.count, visibleRows: listRows)
         }
         refreshTree()
         if let treeCursorID, let record = store.record(id: treeCursorID), let row = tree.rows.firstIndex(where: { $0.record == record }) {
@@ -139,21 +221,25 @@ public struct AppState {
         newIDs = newIDs.filter { store.record(id: $0) != nil }
     }
 
-    private var focusedHeight: Int { focus == .list ? layout.list.height : layout.tree.height }
+    var focusedHeight: Int { focus == .list ? layout.list.height : layout.tree.height }
 
-    private mutating func open(_ newOverlay: Overlay) {
+    mutating func open(_ newOverlay: Overlay) {
         overlay = newOverlay
         overlayScroll = 0
     }
 
-    private mutating func move(by delta: Int) {
+    mutating func move(by delta: Int) {
+        if overlay == .facets {
+            overlayScroll = max(0, min(facetChoices.count - 1, overlayScroll.addingClamped(delta)))
+            return
+        }
         if overlay != nil {
             overlayScroll = max(0, overlayScroll.addingClamped(delta))
             return
         }
         switch focus {
         case .list:
-            listScroll.select(listScroll.selected.addingClamped(delta), count: list.count, visibleRows: layout.list.height)
+            listScroll.select(listScroll.selected.addingClamped(delta), count: list.count, visibleRows: listRows)
             refreshTree()
             if !newIDs.isEmpty, let record = selectedRecord { newIDs.remove(store.id(record)) }
         case .tree:
@@ -163,7 +249,7 @@ public struct AppState {
 
     // MARK: - Filter
 
-    private mutating func applyFilter(_ text: String) {
+    mutating func applyFilter(_ text: String) {
         do {
             _ = try EventFilter(parsing: text, now: now, utcOffsetSeconds: utcOffsetSeconds)
         } catch {
@@ -177,19 +263,32 @@ public struct AppState {
         rerunFilter()
         listScroll = ScrollState()
         if let previous, let position = list.position(of: previous) {
-            listScroll.select(position, count: list.count, visibleRows: layout.list.height)
+            listScroll.select(position, count: list.count, visibleRows: listRows)
+        } else if filter.anchor != nil {
+            // At an anchor, start on the newest event at or before it: what changed just before.
+            listScroll.select(markerIndex, count: list.count, visibleRows: listRows)
         }
         refreshTree()
     }
 
-    private mutating func rerunFilter() {
-        let filter = (try? EventFilter(parsing: filterText, now: now, utcOffsetSeconds: utcOffsetSeconds)) ?? EventFilter()
+    mutating func rerunFilter() {
+        filter = (try? EventFilter(parsing: filterText, now: now, utcOffsetSeconds: utcOffsetSeconds)) ?? EventFilter()
         list = store.events(matching: filter)
-        listScroll.select(listScroll.selected, count: list.count, visibleRows: layout.list.height)
+        listScroll.select(listScroll.selected, count: list.count, visibleRows: listRows)
+        rebuildHistogram()
+    }
+
+    /// Rows the list can show: one less while the anchor's marker row is among them.
+    var listRows: Int { max(1, layout.list.height - (filter.anchor == nil ? 0 : 1)) }
+
+    /// Takes the effects asked for since the last call (the run loop performs them).
+    public mutating func takeEffects() -> [Effect] {
+        defer { effects = [] }
+        return effects
     }
 
     /// Completes the word being typed: a tag name (then `:`), or a value of the named tag.
-    private mutating func complete() {
+    mutating func complete() {
         guard var editor else { return }
         let words = editor.text.split(separator: " ", omittingEmptySubsequences: false)
         let word = String(words.last ?? "")
@@ -215,49 +314,6 @@ public struct AppState {
         self.editor = editor
     }
 
-    // MARK: - Tree
-
-    /// Rebuilds the tree pane for the selected event: its root's whole tree, with the path to
-    /// the selection expanded and very wide nodes collapsed.
-    private mutating func refreshTree() {
-        guard let record = selectedRecord else {
-            tree = TreePane()
-            return
-        }
-        // Moving within the tree already shown needs no rebuild.
-        if tree.focus == record, !tree.rows.isEmpty { return }
-        if let row = tree.rows.firstIndex(where: { $0.record == record && !$0.isBackReference }) {
-            tree.focus = record
-            tree.scroll.select(row, count: tree.rows.count, visibleRows: layout.tree.height)
-            return
-        }
-        let root = store.root(of: record)
-        if root != tree.root { tree.overrides = [:] }
-        tree.root = root
-        tree.focus = record
-        tree.path = Set(store.trace(record))
-        rebuildTreeRows()
-        let row = tree.rows.firstIndex { $0.record == record && !$0.isBackReference } ?? 0
-        tree.scroll = ScrollState()
-        tree.scroll.select(row, count: tree.rows.count, visibleRows: layout.tree.height)
-    }
-
-    private mutating func setExpanded(_ record: Int, _ isExpanded: Bool) {
-        tree.overrides[record] = isExpanded
-        let cursor = treeCursorRecord
-        rebuildTreeRows()
-        if let cursor, let row = tree.rows.firstIndex(where: { $0.record == cursor && !$0.isBackReference }) {
-            tree.scroll.select(row, count: tree.rows.count, visibleRows: layout.tree.height)
-        }
-    }
-
-    private mutating func rebuildTreeRows() {
-        guard let root = tree.root else { return }
-        let (store, overrides, path) = (self.store, tree.overrides, tree.path)
-        tree.rows = store.flattenTree(root: root) { record in
-            overrides[record] ?? (path.contains(record) || store.childCount(record) <= TreePane.collapseAbove)
-        }
-    }
 }
 
 /// The tree pane: the rows of the selected event's tree and the cursor in them.

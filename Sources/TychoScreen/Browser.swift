@@ -1,3 +1,4 @@
+import Foundation
 import TychoModel
 
 /// The screen the browser draws on and reads keys from: ncurses in the program, a script in tests.
@@ -8,6 +9,8 @@ public protocol Terminal: AnyObject {
     func nextInput(timeoutMilliseconds: Int) -> Input?
     /// Shows `canvas`; only what changed needs to reach the terminal.
     func present(_ canvas: Canvas)
+    /// Puts text on the clipboard of the terminal the user sits at (OSC 52 works over SSH).
+    func copyToClipboard(_ text: String)
 }
 
 /// A new store for the browser: more of the data read, or new lines followed.
@@ -48,7 +51,33 @@ public enum Browser {
                 guard let action = KeyMap.action(for: key, in: state) else { continue }
                 state.apply(action)
             }
+            for effect in state.takeEffects() { perform(effect, &state, terminal) }
             needsDrawing = true
+        }
+    }
+
+    /// Carries out what the state asked for and reports back through a notice.
+    static func perform(_ effect: Effect, _ state: inout AppState, _ terminal: Terminal) {
+        switch effect {
+        case .copy(let text, let what):
+            terminal.copyToClipboard(text)
+            state.apply(.notice("copied \(what) to the clipboard"))
+        case .export(let path, let overwrite):
+            if !overwrite && FileManager.default.fileExists(atPath: path) {
+                state.askToOverwrite(path)
+                return
+            }
+            var text = ""
+            for position in 0..<state.list.count {
+                EventJSON.append(state.store.event(state.list[position]), to: &text)
+                text += "\n"
+            }
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                state.apply(.notice("exported \(Format.count(state.list.count)) events to \(path)"))
+            } catch {
+                state.apply(.notice("could not export to \(path): \(error.localizedDescription)"))
+            }
         }
     }
 }
@@ -60,6 +89,8 @@ public final class ScriptedTerminal: Terminal {
     public private(set) var height: Int
     private var inputs: [Input]
     public private(set) var frames: [Canvas] = []
+    /// What was copied to the clipboard, in order.
+    public private(set) var clipboard: [String] = []
 
     public init(width: Int = 80, height: Int = 24, inputs: [Input]) {
         self.width = width
@@ -80,4 +111,6 @@ public final class ScriptedTerminal: Terminal {
     }
 
     public func present(_ canvas: Canvas) { frames.append(canvas) }
+
+    public func copyToClipboard(_ text: String) { clipboard.append(text) }
 }

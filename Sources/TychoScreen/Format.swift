@@ -16,6 +16,22 @@ public enum Format {
         return "\(c.year)-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))\(millis) UTC"
     }
 
+    /// `15:30` of a time already shifted to the wanted zone.
+    public static func clock(_ milliseconds: Int64) -> String {
+        let c = Timestamp.components(milliseconds)
+        return "\(pad(c.hour)):\(pad(c.minute))"
+    }
+
+    /// An offset from an anchor: `-12m`, `+3m`, `-1h05m`, `0s`.
+    public static func offset(_ milliseconds: Int64) -> String {
+        (milliseconds < 0 ? "-" : "+") + duration(abs(milliseconds))
+    }
+
+    /// How long ago (or ahead) a time is: `5m ago`, `in 3m`.
+    public static func relative(_ milliseconds: Int64, now: Int64) -> String {
+        milliseconds <= now ? duration(now - milliseconds) + " ago" : "in " + duration(milliseconds - now)
+    }
+
     /// `0s`, `45s`, `12m`, `1h05m`, `3d04h`.
     public static func duration(_ milliseconds: Int64) -> String {
         let seconds = max(0, milliseconds / 1000)

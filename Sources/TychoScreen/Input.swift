@@ -39,6 +39,26 @@ public enum Action: Equatable, Sendable {
     case filterComplete
     case resize(width: Int, height: Int)
     case toggleFollow
+    case showFacets
+    /// Adds the facet value under the cursor to the filter (or excludes it).
+    case chooseFacet(isExcluded: Bool)
+    /// Opens the filter editor to type an anchor time (`at:`).
+    case startAnchor
+    /// Narrows (< 1) or widens (> 1) the time window around the anchor.
+    case zoom(Double)
+    case cycleTimeMode
+    case jumpToFailure(Int)
+    case toggleMark
+    case copyID
+    case copyJSON
+    case copyView
+    case copyMarkdown
+    case startExport
+    case toggleTimeBars
+    /// A message from the run loop (what an effect did).
+    case notice(String)
+    /// "Yes" to a question (overwrite a file).
+    case confirm
 }
 
 /// The two panes that take the cursor.

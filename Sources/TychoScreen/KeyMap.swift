@@ -5,7 +5,8 @@ public enum KeyMap {
         case everywhere = "Anywhere"
         case list = "Event list"
         case tree = "Tree pane"
-        case overlay = "Help, detail and problem views"
+        case incident = "Incident: time, failures, sharing"
+        case overlay = "Help, detail, problem and facet views"
         case filter = "Editing the filter"
     }
 
@@ -37,7 +38,23 @@ public enum KeyMap {
         Binding(keys: [.left, .character("h")], label: "← h", action: .collapseOrParent, context: .tree, help: "collapse, or go to the parent"),
         Binding(keys: [.right, .character("l")], label: "→ l", action: .expandOrChild, context: .tree, help: "expand, or go to the first child"),
         Binding(keys: [.character("d")], label: "d", action: .openDetail, context: .tree, help: "every field of the event under the cursor"),
+        Binding(keys: [.character("@"), .character(":")], label: "@ :", action: .startAnchor, context: .incident, help: "anchor at a time (type e.g. 14:05): the window around it, a marker row, offsets"),
+        Binding(keys: [.character("["), .character("+")], label: "[ +", action: .zoom(0.5), context: .incident, help: "narrow the time window (anchors at the selected event if none)"),
+        Binding(keys: [.character("]"), .character("-")], label: "] -", action: .zoom(2), context: .incident, help: "widen the time window"),
+        Binding(keys: [.character("t")], label: "t", action: .cycleTimeMode, context: .incident, help: "time column: UTC, local, relative"),
+        Binding(keys: [.character("e")], label: "e", action: .jumpToFailure(1), context: .incident, help: "next failed event (list or tree)"),
+        Binding(keys: [.character("E")], label: "E", action: .jumpToFailure(-1), context: .incident, help: "previous failed event"),
+        Binding(keys: [.character("F")], label: "F", action: .showFacets, context: .incident, help: "facets: counts by service, environment, …; Enter adds, - excludes"),
+        Binding(keys: [.character("b")], label: "b", action: .toggleTimeBars, context: .incident, help: "time bars in the tree on or off"),
+        Binding(keys: [.character("y")], label: "y", action: .copyID, context: .incident, help: "copy the event's id (OSC 52 clipboard)"),
+        Binding(keys: [.character("Y")], label: "Y", action: .copyJSON, context: .incident, help: "copy the event's JSON"),
+        Binding(keys: [.character("c")], label: "c", action: .copyView, context: .incident, help: "copy the view (filter and time range) to share"),
+        Binding(keys: [.character("m")], label: "m", action: .toggleMark, context: .incident, help: "mark or unmark the event"),
+        Binding(keys: [.character("M")], label: "M", action: .copyMarkdown, context: .incident, help: "copy the marked events as a Markdown timeline"),
+        Binding(keys: [.character("x")], label: "x", action: .startExport, context: .incident, help: "export the filtered events as JSON lines to a file"),
         Binding(keys: [.escape, .character("q")], label: "Esc q", action: .closeOverlay, context: .overlay, help: "close the view"),
+        Binding(keys: [.enter], label: "Enter", action: .chooseFacet(isExcluded: false), context: .overlay, help: "facets: add the value to the filter"),
+        Binding(keys: [.character("-")], label: "-", action: .chooseFacet(isExcluded: true), context: .overlay, help: "facets: exclude the value"),
         Binding(keys: [.enter], label: "Enter", action: .filterApply, context: .filter, help: "apply the filter"),
         Binding(keys: [.escape], label: "Esc", action: .filterCancel, context: .filter, help: "cancel editing"),
         Binding(keys: [.tab], label: "Tab", action: .filterComplete, context: .filter, help: "complete a tag name or value"),
@@ -47,6 +64,7 @@ public enum KeyMap {
     /// The action `key` means in `state`, if any.
     public static func action(for key: Key, in state: AppState) -> Action? {
         if key == .interrupt { return .quit }
+        if state.pendingOverwrite != nil { return key == .character("y") ? .confirm : .filterCancel }
         if state.editor != nil {
             if let binding = bindings.first(where: { $0.context == .filter && $0.keys.contains(key) }) { return binding.action }
             switch key {
@@ -59,7 +77,7 @@ public enum KeyMap {
         if state.overlay != nil {
             contexts = [.overlay, .everywhere]
         } else {
-            contexts = [state.focus == .list ? .list : .tree, .everywhere]
+            contexts = [state.focus == .list ? .list : .tree, .everywhere, .incident]
         }
         for context in contexts {
             if let binding = bindings.first(where: { $0.context == context && $0.keys.contains(key) }) { return binding.action }

@@ -14,6 +14,8 @@ public struct Layout: Equatable, Sendable {
     public let width: Int
     public let height: Int
     public let filterBar: Rect
+    /// The density strip above the list, on screens tall enough to spare a row.
+    public let histogram: Rect?
     public let header: Rect
     public let list: Rect
     public let treeTitle: Rect
@@ -23,13 +25,15 @@ public struct Layout: Equatable, Sendable {
     public init(width: Int, height: Int) {
         self.width = width
         self.height = height
-        let body = max(0, height - 4)  // filter bar, header, tree title, status
+        let top = height >= 20 ? 3 : 2  // filter bar, (histogram,) header
+        let body = max(0, height - top - 2)  // less the tree title and the status line
         let listHeight = (body + 1) / 2
         filterBar = Rect(x: 0, y: 0, width: width, height: 1)
-        header = Rect(x: 0, y: 1, width: width, height: 1)
-        list = Rect(x: 0, y: 2, width: width, height: listHeight)
-        treeTitle = Rect(x: 0, y: 2 + listHeight, width: width, height: 1)
-        tree = Rect(x: 0, y: 3 + listHeight, width: width, height: body - listHeight)
+        histogram = top == 3 ? Rect(x: 0, y: 1, width: width, height: 1) : nil
+        header = Rect(x: 0, y: top - 1, width: width, height: 1)
+        list = Rect(x: 0, y: top, width: width, height: listHeight)
+        treeTitle = Rect(x: 0, y: top + listHeight, width: width, height: 1)
+        tree = Rect(x: 0, y: top + 1 + listHeight, width: width, height: body - listHeight)
         status = Rect(x: 0, y: max(0, height - 1), width: width, height: 1)
     }
 

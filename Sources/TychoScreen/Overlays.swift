@@ -22,7 +22,7 @@ enum OverlayView {
 enum HelpText {
     static func lines() -> [String] {
         var lines: [String] = []
-        for context in [KeyMap.Context.everywhere, .list, .tree, .overlay, .filter] {
+        for context in [KeyMap.Context.everywhere, .list, .tree, .incident, .overlay, .filter] {
             lines.append(context.rawValue)
             var seen: Set<String> = []
             for binding in KeyMap.bindings where binding.context == context && seen.insert(binding.label).inserted {
@@ -36,6 +36,8 @@ enum HelpText {
             "  -key:value    leave out events with that tag",
             "  since:2h      started or still running in the last 2 hours (90s 15m 3d 1w today yesterday 14:05 ISO)",
             "  until:T       started before T",
+            "  at:14:05      anchor: the window around that time (local clock time, or ISO), a marker row",
+            "  window:60m+15m  how far before and after the anchor to look (default 60m+15m)",
             "  word \"a phrase\"  text in the description or id, any case",
         ]
         return lines
@@ -103,5 +105,23 @@ extension String {
     /// The string followed by spaces up to `width` characters.
     func padding(_ width: Int) -> String {
         count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}
+
+/// The facets view: for each tag key, the commonest values among the filtered events.
+enum FacetText {
+    /// Lines, and for each choosable line its index among the choices.
+    static func lines(_ facets: [Facet], selected: Int) -> [(text: String, choice: Int?)] {
+        var lines: [(String, Int?)] = []
+        var choice = 0
+        for facet in facets {
+            lines.append((facet.key, nil))
+            for (value, count) in facet.values {
+                let marker = choice == selected ? "▶ " : "  "
+                lines.append((marker + value.padding(30) + " " + Format.count(count), choice))
+                choice += 1
+            }
+        }
+        return lines
     }
 }

@@ -10,6 +10,7 @@ public enum Screen {
             return canvas
         }
         FilterBarView.draw(state, into: &canvas, at: layout.filterBar)
+        if let strip = layout.histogram { HistogramView.draw(state, into: &canvas, at: strip) }
         ListView.draw(state, into: &canvas, header: layout.header, body: layout.list)
         TreeView.draw(state, into: &canvas, title: layout.treeTitle, body: layout.tree)
         StatusView.draw(state, into: &canvas, at: layout.status)
@@ -17,6 +18,11 @@ public enum Screen {
         case .help: OverlayView.draw(title: "Keys", lines: HelpText.lines(), scroll: state.overlayScroll, into: &canvas)
         case .detail(let record): OverlayView.draw(title: "Event", lines: DetailText.lines(record, store: state.store, width: layout.width - 4), scroll: state.overlayScroll, into: &canvas)
         case .problems: OverlayView.draw(title: "Lines that could not be read", lines: ProblemsText.lines(state.store), scroll: state.overlayScroll, into: &canvas)
+        case .facets:
+            let lines = FacetText.lines(state.facets, selected: state.overlayScroll)
+            let selectedLine = lines.firstIndex { $0.choice == state.overlayScroll } ?? 0
+            OverlayView.draw(title: "Facets of the \(Format.count(state.list.count)) filtered events — Enter adds key:value, - excludes it",
+                             lines: lines.map(\.text), scroll: max(0, selectedLine - (layout.height - 2) / 2), into: &canvas)
         case nil: break
         }
         return canvas
@@ -31,8 +37,14 @@ enum FilterBarView {
         let countsWidth = counts.count + 1
         canvas.draw(counts, x: rect.width - countsWidth, y: rect.y, style: .reverse)
         let room = rect.width - countsWidth - 1
-        if let editor = state.editor {
-            var x = canvas.draw("/ ", x: 0, y: rect.y, style: Style(isBold: true, isReverse: true))
+        if let path = state.pendingOverwrite {
+            // A question must be seen: it takes the top row.
+            let question = "overwrite it? (y/n) "
+            let x = canvas.draw(question, x: 0, y: rect.y, style: Style(foreground: .yellow, isBold: true, isReverse: true))
+            canvas.draw(path + " exists", x: x, y: rect.y, limit: room - x, style: Style(isBold: true, isReverse: true))
+        } else if let editor = state.editor {
+            let prompt = editor.purpose == .exportPath ? "export filtered events to: " : "/ "
+            var x = canvas.draw(prompt, x: 0, y: rect.y, style: Style(isBold: true, isReverse: true))
             // Show the end of a long filter: that is where the cursor is.
             var text = editor.text
             while DisplayWidth.of(SafeText.visible(text)) > room - x - 1 && !text.isEmpty { text.removeFirst() }
@@ -55,14 +67,32 @@ enum ListView {
     /// Column widths; below 80 columns the service column shrinks (and goes) first, so the
     /// description keeps at least 20 cells.
     static func columns(width: Int) -> (time: Int, duration: Int, status: Int, source: Int, service: Int) {
-        let service = width >= 120 ? 26 : max(0, min(14, width - 66))
-        return (14, 5, 7, 10, service)
+        let service = width >= 120 ? 26 : max(0, min(14, width - 67))
+        return (14, 6, 7, 10, service)
+    }
+
+    static func timeTitle(_ state: AppState) -> String {
+        switch state.timeMode {
+        case .utc: "TIME (UTC)"
+        case .local: "TIME (\(state.zoneName))"
+        case .relative: "TIME (AGO)"
+        }
+    }
+
+    static func time(_ milliseconds: Int64, _ state: AppState) -> String {
+        switch state.timeMode {
+        case .utc: Format.shortTime(milliseconds)
+        case .local: Format.shortTime(milliseconds + Int64(state.utcOffsetSeconds) * 1000)
+        case .relative: Format.relative(milliseconds, now: state.now)
+        }
     }
 
     static func draw(_ state: AppState, into canvas: inout Canvas, header: Rect, body: Rect) {
         let c = columns(width: body.width)
+        let anchor = state.filter.anchor
         var x = 1
-        for (title, width) in [("TIME (UTC)", c.time), ("DUR", c.duration), ("STATUS", c.status), ("SOURCE", c.source), ("SERVICE/ENV", c.service), ("DESCRIPTION", body.width)] where width > 0 {
+        let durationTitle = anchor == nil ? "DUR" : "AT T"
+        for (title, width) in [(timeTitle(state), c.time), (durationTitle, c.duration), ("STATUS", c.status), ("SOURCE", c.source), ("SERVICE/ENV", c.service), ("DESCRIPTION", body.width)] where width > 0 {
             canvas.draw(title, x: x, y: header.y, limit: width, style: .bold)
             x += width + 1
         }
@@ -72,11 +102,25 @@ enum ListView {
             return
         }
         let scroll = state.listScroll
-        for row in 0..<body.height {
-            let position = scroll.offset + row
+        let markerIndex = anchor == nil ? -1 : state.markerIndex
+        var row = 0
+        var position = scroll.offset
+        while row < body.height {
+            if position == markerIndex, let anchor {
+                // The anchor's own row, between the events after it and those before it.
+                let label = "── \(Format.clock(anchor + Int64(state.utcOffsetSeconds) * 1000)) \(state.zoneName) alert (\(Format.shortTime(anchor)) UTC) "
+                canvas.draw(label + String(repeating: "─", count: max(0, body.width - DisplayWidth.of(label))), x: 0, y: body.y + row, limit: body.width,
+                            style: Style(foreground: .yellow, isBold: true))
+                row += 1
+                if row >= body.height { break }
+            }
             guard position < state.list.count else { break }
             let record = state.list[position]
             let y = body.y + row
+            defer {
+                row += 1
+                position += 1
+            }
             let status = state.store.firstTagValue(record, key: "status")
             let failed = isFailure(status)
             var style = failed ? Style(foreground: .red) : .plain
@@ -87,13 +131,23 @@ enum ListView {
                 canvas.fill(x: 0, y: y, width: body.width, height: 1, style: style)
             }
             let isNew = !state.newIDs.isEmpty && state.newIDs.contains(state.store.id(record))
-            canvas.draw(isSelected ? "▶" : isNew ? "+" : " ", x: 0, y: y, style: isNew ? Style(foreground: .green, isBold: true, isReverse: style.isReverse) : style)
+            let isMarked = !state.marked.isEmpty && state.marked.contains(state.store.id(record))
+            canvas.draw(isSelected ? "▶" : isNew ? "+" : isMarked ? "*" : " ", x: 0, y: y,
+                        style: isNew ? Style(foreground: .green, isBold: true, isReverse: style.isReverse) : style)
             var x = 1
             let service = [state.store.firstTagValue(record, key: "service"), state.store.firstTagValue(record, key: "environment")]
                 .filter { !$0.isEmpty }.joined(separator: "/")
+            let start = state.store.startTime(record), end = state.store.endTime(record)
+            let second: String
+            if let anchor {
+                // Offset from the anchor; `●` when the event was still running at it.
+                second = Format.offset(start - anchor) + (start <= anchor && end >= anchor ? "●" : "")
+            } else {
+                second = Format.duration(end - start)
+            }
             let cells: [(String, Int)] = [
-                (Format.shortTime(state.store.startTime(record)), c.time),
-                (Format.duration(state.store.endTime(record) - state.store.startTime(record)), c.duration),
+                (time(start, state), c.time),
+                (second, c.duration),
                 (status, c.status),
                 (state.store.firstTagValue(record, key: "source"), c.source),
                 (service, c.service),

@@ -26,10 +26,40 @@ enum TreeView {
                 style.isReverse = focused || row.record == tree.focus
                 canvas.fill(x: 0, y: y, width: body.width, height: 1, style: style)
             }
+            let bars = barWidth(state, body)
             var x = canvas.draw(guides(for: index, in: tree.rows, limit: body.width / 2), x: 0, y: y, style: style.with(isDim: !style.isReverse))
             x += canvas.draw(marker(row) + " ", x: x, y: y, style: style)
-            x += canvas.draw(label(row, store: state.store), x: x, y: y, limit: body.width - x, style: style)
+            x += canvas.draw(label(row, store: state.store), x: x, y: y, limit: body.width - x - (bars > 0 ? bars + 1 : 0), style: style)
+            if bars > 0, !row.isBackReference, let span = span(of: tree.rows, store: state.store) {
+                drawBar(row.record, span: span, store: state.store, x: body.width - bars, y: y, width: bars,
+                        style: Style(foreground: style.foreground ?? .cyan, isReverse: style.isReverse), into: &canvas)
+            }
         }
+    }
+
+    /// Columns for the time bars: on when asked for and the pane is wide enough.
+    static func barWidth(_ state: AppState, _ body: Rect) -> Int {
+        state.showsTimeBars && body.width >= 100 ? min(40, body.width / 4) : 0
+    }
+
+    /// The earliest start and latest end among the rows: the root's span, in practice.
+    static func span(of rows: [TreeRow], store: EventStore) -> (from: Int64, to: Int64)? {
+        guard let first = rows.first else { return nil }
+        var from = store.startTime(first.record), to = store.endTime(first.record)
+        for row in rows {
+            from = min(from, store.startTime(row.record))
+            to = max(to, store.endTime(row.record))
+        }
+        return (from, max(to, from + 1))
+    }
+
+    /// A Gantt bar of the event's [start, end] within `span`: at least one cell, so instants show.
+    static func drawBar(_ record: Int, span: (from: Int64, to: Int64), store: EventStore, x: Int, y: Int, width: Int, style: Style, into canvas: inout Canvas) {
+        let scale = Double(width) / Double(span.to - span.from)
+        let first = min(width - 1, max(0, Int(Double(store.startTime(record) - span.from) * scale)))
+        let last = min(width - 1, max(first, Int(Double(store.endTime(record) - span.from) * scale) - 1))
+        canvas.draw(String(repeating: "·", count: width), x: x, y: y, style: .dim)
+        canvas.draw(String(repeating: "█", count: last - first + 1), x: x + first, y: y, style: style)
     }
 
     /// `│ ├─` guides for a row, from the rows of its ancestors (htop's indent mask).
@@ -81,6 +111,7 @@ enum StatusView {
         if state.isLoading { parts.append("loading… \(Format.count(state.store.count)) so far") }
         if !state.newIDs.isEmpty { parts.append("\(Format.count(state.newIDs.count)) new (+)") }
         if !state.isFollowing { parts.append("paused (f follows)") }
+        if let notice = state.notice { parts.insert(notice, at: 0) }
         let problems = state.store.problems.count
         if problems > 0 { parts.append("\(Format.count(problems)) bad line\(problems == 1 ? "" : "s") (! to list)") }
         let hints = "? help  / filter  Tab pane  q quit "

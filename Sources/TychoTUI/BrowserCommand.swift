@@ -42,6 +42,8 @@ enum BrowserCommand {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var state = AppState(store: .empty(), dataDirectory: options.dataDirectory, isLoading: true, now: now,
                              utcOffsetSeconds: TimeZone.current.secondsFromGMT(), width: terminal.width, height: terminal.height)
+        state.zoneName = TimeZone.current.abbreviation() ?? "local"
+        state.startWith(filter: options.filter)
         let follower = Follower(directory: options.dataDirectory, mailbox: mailbox)
         Browser.run(&state, on: terminal, updates: { mailbox.take() }, shouldStop: { stopSignal != 0 }, tick: follower.tick)
         terminal.close()

@@ -149,6 +149,17 @@ final class NcursesTerminal: Terminal {
         }
     }
 
+    /// OSC 52, written around ncurses straight to the terminal; inside tmux it is wrapped in a
+    /// passthrough sequence so it reaches the outer terminal.
+    func copyToClipboard(_ text: String) {
+        var sequence = "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+        if ProcessInfo.processInfo.environment["TMUX"] != nil {
+            sequence = "\u{1B}Ptmux;" + sequence.replacingOccurrences(of: "\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\"
+        }
+        fputs(sequence, CNcurses_stdout())
+        fflush(CNcurses_stdout())
+    }
+
     private func attributes(for style: Style) -> attr_t {
         var attributes = CNcurses_A_NORMAL()
         if style.isBold { attributes |= CNcurses_A_BOLD() }

@@ -1,0 +1,157 @@
+import TychoModel
+import TychoScreen
+import XCTest
+
+/// Incident mode: anchor time, window, offsets, failures, facets, copies, export.
+final class IncidentTests: XCTestCase {
+    private func anchored(_ view: String = "at:2026-12-01T10:20:00Z", width: Int = 100, height: Int = 24) throws -> AppState {
+        var state = makeState(try makeStore(releaseLines()), width: width, height: height)
+        state.startWith(filter: view)
+        return state
+    }
+
+    func testAnchorShowsTheWindowAMarkerRowAndOffsets() throws {
+        let state = try anchored()
+        // The default window: 60 minutes before, 15 after; the flag at 11:00 is outside it.
+        XCTAssertEqual(state.list.count, 5)
+        let lines = rows(Screen.render(state))
+        XCTAssertEqual(lines[2], " TIME (UTC)     AT T   STATUS  SOURCE     SERVICE/ENV    DESCRIPTION")
+        XCTAssertEqual(lines[3], " 12-01 10:30:00 +10m   fail    spinnaker  svc-a/prod     Deploy svc-a to prod")
+        XCTAssertTrue(lines[4].hasPrefix("── 10:20 UTC alert (12-01 10:20:00 UTC) ──"), lines[4])
+        XCTAssertEqual(lines[5], "▶12-01 10:16:00 -4m    success chef       staging        chef run on staging-host-1")
+        XCTAssertEqual(lines[6], " 12-01 10:15:00 -5m●   success spinnaker  svc-a/staging  Deploy svc-a to staging",
+                       "the staging deploy ran 10:15–10:20: running at the anchor")
+        XCTAssertEqual(state.store.id(state.selectedRecord!), "host-1", "starts on the newest event before the anchor")
+    }
+
+    func testWindowTermAndZoomKeys() throws {
+        var state = try anchored("at:2026-12-01T10:20:00Z window:10m+5m")
+        XCTAssertEqual(state.list.count, 2, "10:10 to 10:25: host-1 and the staging deploy (the build ended 10:09)")
+        state.apply(.zoom(2))
+        XCTAssertTrue(state.filterText.hasSuffix("window:20m+10m"), state.filterText)
+        state.apply(.zoom(0.25))
+        XCTAssertTrue(state.filterText.hasSuffix("window:5m+2m30s") || state.filterText.contains("window:5m+150s"), state.filterText)
+    }
+
+    func testZoomWithoutAnAnchorAnchorsAtTheSelection() throws {
+        var state = makeState(try makeStore(releaseLines()))
+        state.apply([.move(1), .zoom(0.5)])
+        XCTAssertEqual(state.filter.anchor, try Timestamp.parse("2026-12-01T10:30:00Z"))
+        XCTAssertEqual(state.filter.window, TimeWindow(before: 30 * 60_000, after: 450_000))
+    }
+
+    func testJumpToFailuresInListAndTree() throws {
+        var state = makeState(try makeStore(releaseLines()))
+        state.apply(.jumpToFailure(1))
+        XCTAssertEqual(state.store.id(state.selectedRecord!), "deploy-prod")
+        state.apply(.jumpToFailure(1))
+        XCTAssertEqual(state.store.id(state.selectedRecord!), "deploy-prod", "no later failure: stays")
+        XCTAssertEqual(state.notice, "no later failure in this list")
+        state.apply([.first, .switchFocus])
+        state.apply([.move(-10)])
+        state.apply(.jumpToFailure(1))
+        XCTAssertEqual(state.treeCursorRecord.map(state.store.id), "flag-1", "the flag's tree has no failure: the cursor stays")
+        XCTAssertEqual(state.notice, "no later failure in this tree")
+        state.apply([.switchFocus, .move(1), .switchFocus, .first, .jumpToFailure(1)])
+        XCTAssertEqual(state.treeCursorRecord.map(state.store.id), "deploy-prod")
+    }
+
+    func testFacetsCountTheFilteredEventsAndNarrowTheFilter() throws {
+        var state = makeState(try makeStore(releaseLines()))
+        state.apply(.showFacets)
+        XCTAssertEqual(state.facets.first?.key, "service")
+        XCTAssertEqual(state.facets.first { $0.key == "environment" }?.values.map(\.value), ["prod", "staging"])
+        XCTAssertEqual(state.facets.first { $0.key == "environment" }?.values.map(\.count), [2, 2])
+        // Cursor on environment:prod (service:svc-a is first), then exclude it.
+        state.apply([.move(1), .chooseFacet(isExcluded: true)])
+        XCTAssertEqual(state.filterText, "-environment:prod")
+        XCTAssertEqual(state.list.count, 4)
+        XCTAssertNil(state.overlay)
+    }
+
+    func testCopiesGoThroughTheClipboardEffect() throws {
+        let store = try makeStore(releaseLines())
+        var state = makeState(store)
+        let terminal = ScriptedTerminal(inputs: [.key(.down), .key(.character("y")), .key(.character("Y")), .key(.character("m")),
+                                                 .key(.down), .key(.character("m")), .key(.character("M")), .key(.character("c"))])
+        state.startWith(filter: "svc-a since:2026-12-01T00:00:00Z")
+        Browser.run(&state, on: terminal, updates: { nil })
+        XCTAssertEqual(terminal.clipboard.count, 4)
+        XCTAssertEqual(terminal.clipboard[0], "deploy-staging")
+        XCTAssertTrue(terminal.clipboard[1].hasPrefix(#"{"id": "deploy-staging", "parent_id": "build-1""#))
+        XCTAssertEqual(terminal.clipboard[2], """
+            | time (UTC) | local (UTC) | id | source | status | description |
+            |---|---|---|---|---|---|
+            | 2026-12-01 10:05:00 | 10:05 | build-1 | jenkins | success | Build svc-a #12 |
+            | 2026-12-01 10:15:00 | 10:15 | deploy-staging | spinnaker | success | Deploy svc-a to staging |
+
+            """)
+        XCTAssertEqual(terminal.clipboard[3], "since:2026-12-01T00:00:00+00:00 svc-a")
+        XCTAssertTrue(terminal.frames.last!.text.contains("copied view to the clipboard"))
+    }
+
+    func testExportNeverOverwritesWithoutAsking() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tycho-export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("out.jsonl").path
+        var state = makeState(try makeStore(releaseLines()))
+        state.startWith(filter: "source:spinnaker")
+        let terminal = ScriptedTerminal(inputs: [.key(.character("x")), .key(.clearLine)] + ScriptedTerminal.typing(path) + [.key(.enter)])
+        Browser.run(&state, on: terminal, updates: { nil })
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertEqual(written.split(separator: "\n").count, 2)
+        try "keep me".write(toFile: path, atomically: true, encoding: .utf8)
+        var again = makeState(try makeStore(releaseLines()))
+        let refuse = ScriptedTerminal(inputs: [.key(.character("x")), .key(.clearLine)] + ScriptedTerminal.typing(path) + [.key(.enter), .key(.character("n"))])
+        Browser.run(&again, on: refuse, updates: { nil })
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "keep me")
+        XCTAssertTrue(refuse.frames.contains { rows($0)[0].hasPrefix("overwrite it? (y/n) ") }, "the question takes the top row")
+        XCTAssertTrue(refuse.frames.last!.text.contains("export cancelled"))
+        var third = makeState(try makeStore(releaseLines()))
+        let accept = ScriptedTerminal(inputs: [.key(.character("x")), .key(.clearLine)] + ScriptedTerminal.typing(path) + [.key(.enter), .key(.character("y"))])
+        Browser.run(&third, on: accept, updates: { nil })
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count, 6)
+    }
+
+    func testTimeColumnCyclesUTCLocalRelative() throws {
+        var state = makeState(try makeStore(releaseLines()), width: 80, height: 16)
+        state.utcOffsetSeconds = 3600
+        state.zoneName = "CET"
+        state.now = try Timestamp.parse("2026-12-01T12:00:00Z")
+        state.apply(.cycleTimeMode)
+        var lines = rows(Screen.render(state))
+        XCTAssertTrue(lines[1].hasPrefix(" TIME (CET)"), lines[1])
+        XCTAssertTrue(lines[2].hasPrefix("▶12-01 12:00:00"), lines[2])
+        state.apply(.cycleTimeMode)
+        lines = rows(Screen.render(state))
+        XCTAssertTrue(lines[2].hasPrefix("▶1h00m ago"), lines[2])
+        state.apply(.cycleTimeMode)
+        XCTAssertTrue(rows(Screen.render(state))[1].hasPrefix(" TIME (UTC)"))
+    }
+
+    func testHistogramStripAndTimeBars() throws {
+        let state = try anchored(width: 120, height: 24)
+        XCTAssertEqual(state.histogram.counts.reduce(0, +), 5)
+        XCTAssertEqual(state.histogram.failures.reduce(0, +), 1)
+        let canvas = Screen.render(state)
+        let strip = canvas.rowText(1)
+        XCTAssertTrue(strip.hasPrefix("12-01 09:20:00 "), strip)
+        XCTAssertTrue(strip.hasSuffix(" 12-01 10:35:00"), strip)
+        XCTAssertTrue(strip.contains("█"))
+        let failedColumn = (0..<canvas.width).first { canvas[$0, 1].style.foreground == .red }
+        XCTAssertNotNil(failedColumn, "the failed deploy's slice is red")
+        // Tree rows end with a bar of their span within the root's.
+        let treeRow = rows(canvas).first { $0.contains("chef/host-work") }!
+        XCTAssertTrue(treeRow.contains("█") && treeRow.contains("·"), treeRow)
+    }
+
+    func testViewStringRoundTrips() throws {
+        let now = try Timestamp.parse("2026-12-03T15:00:00Z")
+        for text in ["service:foo environment:prod since:2h", "at:14:05 window:90m -status:success \"disk full\"", "until:yesterday cache", ""] {
+            let filter = try EventFilter(parsing: text, now: now)
+            let again = try EventFilter(parsing: filter.viewString, now: now + 86_400_000)
+            XCTAssertEqual(again, filter, text)
+            XCTAssertEqual(again.viewString, filter.viewString)
+        }
+    }
+}
