@@ -140,13 +140,24 @@ extension EventStore {
 
     /// The tree under `root` as rows (depth first, children oldest first), descending only into
     /// nodes for which `isExpanded` holds. A child already shown higher up (a parent cycle) is
-    /// listed once more as a back reference and not descended into.
-    public func flattenTree(root: Int, isExpanded: (Int) -> Bool) -> [TreeRow] {
+    /// listed once more as a back reference and not descended into. `arrange`, if given, decides
+    /// how an expanded node's children are shown: in another order, or some folded into groups.
+    public func flattenTree(root: Int, isExpanded: (Int) -> Bool,
+                            arrange: ((_ parent: Int, _ children: [Int]) -> [TreeEntry])? = nil) -> [TreeRow] {
         var rows: [TreeRow] = []
         var shown: Set<Int> = []
-        // Each entry: a record to emit, its depth, its parent row, and whether it is its parent's last child.
-        var stack: [(record: Int, depth: Int, parentRow: Int, isLast: Bool)] = [(root, 0, -1, true)]
-        while let (record, depth, parentRow, isLast) = stack.popLast() {
+        // Each entry: what to emit, its depth, its parent row, and whether it is its parent's last child.
+        var stack: [(entry: TreeEntry, depth: Int, parentRow: Int, isLast: Bool)] = [(.event(root), 0, -1, true)]
+        while let (entry, depth, parentRow, isLast) = stack.popLast() {
+            let record: Int
+            switch entry {
+            case .group(let group):
+                rows.append(TreeRow(record: group.members[0], depth: depth, parentRow: parentRow, isLastChild: isLast,
+                                    childCount: group.members.count, isBackReference: false, isExpanded: false, group: group))
+                continue
+            case .event(let event):
+                record = event
+            }
             let isRepeat = !shown.insert(record).inserted
             let childCount = self.childCount(record)
             let row = TreeRow(record: record, depth: depth, parentRow: parentRow, isLastChild: isLast,
@@ -155,11 +166,34 @@ extension EventStore {
             rows.append(row)
             guard row.isExpanded else { continue }
             let kids = childRecords(record)
-            for (k, child) in kids.enumerated().reversed() {
-                stack.append((child, depth + 1, rows.count - 1, k == kids.count - 1))
+            let entries = arrange?(record, kids) ?? kids.map(TreeEntry.event)
+            for (k, child) in entries.enumerated().reversed() {
+                stack.append((child, depth + 1, rows.count - 1, k == entries.count - 1))
             }
         }
         return rows
+    }
+}
+
+/// How a child appears in a flattened tree: as itself, or folded into a group of its kind.
+public enum TreeEntry: Equatable, Sendable {
+    case event(Int)
+    case group(TreeGroup)
+}
+
+/// Many children of one kind shown as one line (`2,000 × chef/host-upgrade, 3 failed`).
+public struct TreeGroup: Equatable, Hashable, Sendable {
+    /// The parent whose children these are, and what they have in common.
+    public let parent: Int
+    public let kind: String
+    public let members: [Int]
+    public let failedCount: Int
+
+    public init(parent: Int, kind: String, members: [Int], failedCount: Int) {
+        self.parent = parent
+        self.kind = kind
+        self.members = members
+        self.failedCount = failedCount
     }
 }
 
@@ -174,6 +208,20 @@ public struct TreeRow: Equatable, Sendable {
     /// The event is shown elsewhere in this tree (its parents form a cycle); not expanded here.
     public let isBackReference: Bool
     public let isExpanded: Bool
+    /// Set when the row stands for a group of siblings rather than one event.
+    public var group: TreeGroup? = nil
+
+    init(record: Int, depth: Int, parentRow: Int, isLastChild: Bool, childCount: Int, isBackReference: Bool,
+         isExpanded: Bool, group: TreeGroup? = nil) {
+        self.record = record
+        self.depth = depth
+        self.parentRow = parentRow
+        self.isLastChild = isLastChild
+        self.childCount = childCount
+        self.isBackReference = isBackReference
+        self.isExpanded = isExpanded
+        self.group = group
+    }
 }
 
 func binarySearch(_ sorted: [UInt32], _ value: UInt32) -> Bool {

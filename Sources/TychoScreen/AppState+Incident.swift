@@ -76,7 +76,9 @@ extension AppState {
         case .tree:
             var row = tree.scroll.selected + direction
             while row >= 0 && row < tree.rows.count {
-                if !tree.rows[row].isBackReference && isFailed(tree.rows[row].record) {
+                let candidate = tree.rows[row]
+                let isFailedRow = candidate.group.map { $0.failedCount > 0 } ?? (!candidate.isBackReference && isFailed(candidate.record))
+                if isFailedRow {
                     tree.scroll.select(row, count: tree.rows.count, visibleRows: layout.tree.height)
                     return
                 }

@@ -156,7 +156,11 @@ public struct AppState {
         case .last: move(by: Int.max / 2)
         case .switchFocus: focus = focus == .list ? .tree : .list
         case .toggleNode:
-            if let row = tree.cursorRow, row.childCount > 0, !row.isBackReference { setExpanded(row.record, !row.isExpanded) }
+            if let group = tree.cursorRow?.group {
+                openGroup(group)
+            } else if let row = tree.cursorRow, row.childCount > 0, !row.isBackReference {
+                setExpanded(row.record, !row.isExpanded)
+            }
         case .collapseOrParent:
             guard let row = tree.cursorRow else { break }
             if row.isExpanded {
@@ -165,6 +169,10 @@ public struct AppState {
                 tree.scroll.select(row.parentRow, count: tree.rows.count, visibleRows: layout.tree.height)
             }
         case .expandOrChild:
+            if let group = tree.cursorRow?.group {
+                openGroup(group)
+                break
+            }
             guard let row = tree.cursorRow, row.childCount > 0, !row.isBackReference else { break }
             if row.isExpanded {
                 tree.scroll.select(tree.scroll.selected + 1, count: tree.rows.count, visibleRows: layout.tree.height)
@@ -197,7 +205,9 @@ public struct AppState {
     /// Replaces the store (more data read, or new lines followed), keeping the filter and the
     /// selected event where they still apply.
     public mutating func replaceStore(_ newStore: EventStore, isLoading: Bool, newIDs arrived: [String] = []) {
-        let selectedID = selectedRecord.map(store.id)
+        // While the first batch is showing, the top row is not a choice the user made (and that
+        // batch need not hold the newest events): the full store opens on its own newest event.
+        let selectedID = self.isLoading && listScroll.selected == 0 ? nil : selectedRecord.map(store.id)
         let screenRow = listScroll.selected - listScroll.offset
         let treeCursorID = treeCursorRecord.map(store.id)
         let expanded = tree.overrides.map { (store.id($0.key), $0.value) }
@@ -329,6 +339,12 @@ public struct TreePane: Equatable, Sendable {
     public var scroll = ScrollState()
     /// Nodes the user expanded (true) or collapsed (false) by hand.
     public var overrides: [Int: Bool] = [:]
+    /// Groups of same-kind siblings the user opened, as `TreePane.groupKey`s.
+    public var openGroups: Set<String> = []
+    /// Nodes with more children than `collapseAbove` fold each kind with at least this many into one line.
+    public static let groupAtLeast = 5
+
+    static func groupKey(parent: Int, kind: String) -> String { "\(parent)|\(kind)" }
 
     var cursorRow: TreeRow? { rows.indices.contains(scroll.selected) ? rows[scroll.selected] : nil }
 }

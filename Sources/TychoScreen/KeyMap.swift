@@ -53,6 +53,7 @@ public enum KeyMap {
         Binding(keys: [.character("M")], label: "M", action: .copyMarkdown, context: .incident, help: "copy the marked events as a Markdown timeline"),
         Binding(keys: [.character("x")], label: "x", action: .startExport, context: .incident, help: "export the filtered events as JSON lines to a file"),
         Binding(keys: [.escape, .character("q")], label: "Esc q", action: .closeOverlay, context: .overlay, help: "close the view"),
+        Binding(keys: [.pageDown], label: "PgDn", action: .page(1), context: .overlay, help: "next page"),
         Binding(keys: [.enter], label: "Enter", action: .chooseFacet(isExcluded: false), context: .overlay, help: "facets: add the value to the filter"),
         Binding(keys: [.character("-")], label: "-", action: .chooseFacet(isExcluded: true), context: .overlay, help: "facets: exclude the value"),
         Binding(keys: [.enter], label: "Enter", action: .filterApply, context: .filter, help: "apply the filter"),

@@ -102,9 +102,11 @@ enum ProblemsText {
 }
 
 extension String {
-    /// The string followed by spaces up to `width` characters.
+    /// The string followed by spaces up to `width` cells, measured as drawn (escaped, wide
+    /// characters counted twice), so the next column lines up whatever the text holds.
     func padding(_ width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+        let cells = DisplayWidth.of(SafeText.visible(self))
+        return cells >= width ? self + " " : self + String(repeating: " ", count: width - cells)
     }
 }
 

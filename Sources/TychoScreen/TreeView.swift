@@ -11,7 +11,7 @@ enum TreeView {
             heading += " of \(state.store.id(root)) · \(Format.count(tree.rows.count)) shown"
         }
         heading += focused ? " (focused: Enter toggles, ← → collapse/expand) " : " (Tab to focus) "
-        let rule = String(repeating: "─", count: max(0, title.width - DisplayWidth.of(heading)))
+        let rule = String(repeating: "─", count: max(0, title.width - DisplayWidth.of(SafeText.visible(heading))))
         canvas.draw(heading + rule, x: 0, y: title.y, style: focused ? .bold : .dim)
         guard !tree.rows.isEmpty else { return }
         for line in 0..<body.height {
@@ -20,7 +20,7 @@ enum TreeView {
             let row = tree.rows[index]
             let y = body.y + line
             let status = state.store.firstTagValue(row.record, key: "status")
-            var style = isFailure(status) ? Style(foreground: .red) : .plain
+            var style = isFailure(status) || (row.group?.failedCount ?? 0) > 0 ? Style(foreground: .red) : .plain
             if row.record == tree.focus && !row.isBackReference { style.isBold = true }
             if index == tree.scroll.selected && (focused || row.record == tree.focus) {
                 style.isReverse = focused || row.record == tree.focus
@@ -30,11 +30,16 @@ enum TreeView {
             var x = canvas.draw(guides(for: index, in: tree.rows, limit: body.width / 2), x: 0, y: y, style: style.with(isDim: !style.isReverse))
             x += canvas.draw(marker(row) + " ", x: x, y: y, style: style)
             x += canvas.draw(label(row, store: state.store), x: x, y: y, limit: body.width - x - (bars > 0 ? bars + 1 : 0), style: style)
-            if bars > 0, !row.isBackReference, let span = span(of: tree.rows, store: state.store) {
+            if bars > 0, !row.isBackReference, row.group == nil, let span = span(of: tree.rows, store: state.store) {
                 drawBar(row.record, span: span, store: state.store, x: body.width - bars, y: y, width: bars,
                         style: Style(foreground: style.foreground ?? .cyan, isReverse: style.isReverse), into: &canvas)
             }
         }
+    }
+
+    /// `source/type` of an event: how siblings are grouped and labelled.
+    static func kind(_ record: Int, store: EventStore) -> String {
+        [store.firstTagValue(record, key: "source"), store.firstTagValue(record, key: "type")].filter { !$0.isEmpty }.joined(separator: "/")
     }
 
     /// Columns for the time bars: on when asked for and the pane is wide enough.
@@ -78,6 +83,7 @@ enum TreeView {
     }
 
     static func marker(_ row: TreeRow) -> String {
+        if row.group != nil { return "▸" }
         if row.isBackReference { return "↻" }
         if row.childCount == 0 { return "•" }
         return row.isExpanded ? "▾" : "▸ (\(Format.count(row.childCount)))"
@@ -85,9 +91,11 @@ enum TreeView {
 
     /// `source/type status  description`, or a cycle notice.
     static func label(_ row: TreeRow, store: EventStore) -> String {
+        if let group = row.group {
+            return "\(Format.count(group.members.count)) × \(group.kind)" + (group.failedCount > 0 ? ", \(Format.count(group.failedCount)) failed" : "")
+        }
         if row.isBackReference { return "cycle: \(store.id(row.record)) is shown above" }
-        let kind = [store.firstTagValue(row.record, key: "source"), store.firstTagValue(row.record, key: "type")]
-            .filter { !$0.isEmpty }.joined(separator: "/")
+        let kind = kind(row.record, store: store)
         let status = store.firstTagValue(row.record, key: "status")
         let description = store.description(row.record)
         return [kind.isEmpty ? store.id(row.record) : kind, status, description.isEmpty ? store.id(row.record) : description]

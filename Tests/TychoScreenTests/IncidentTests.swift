@@ -155,3 +155,33 @@ final class IncidentTests: XCTestCase {
         }
     }
 }
+
+/// Collapse the noise: many children of one kind become one line until opened.
+final class NoiseTests: XCTestCase {
+    func testManySameKindChildrenAreSummarisedAndOpenWithFailuresFirst() throws {
+        var lines = [line("deploy-1", start: "2026-12-01T10:00:00Z", description: "Deploy svc-a to prod", tags: ["source": "spinnaker", "type": "deploy"])]
+        for k in 0..<40 {
+            let minute = k < 10 ? "0\(k)" : "\(k)"
+            lines.append(line("host-\(k)", parent: "deploy-1", start: "2026-12-01T10:\(minute):30Z", description: "upgrade host \(k)",
+                              tags: ["source": "chef", "type": "host-upgrade", "status": k == 7 || k == 31 ? "fail" : "success"]))
+        }
+        lines.append(line("check-1", parent: "deploy-1", start: "2026-12-01T10:45:00Z", description: "smoke test", tags: ["source": "jenkins", "type": "test"]))
+        var state = makeState(try makeStore(lines), width: 80, height: 24)
+        state.apply(.last)  // the deploy: its 41 children are shown, the 40 host upgrades as one line
+        XCTAssertEqual(state.store.id(state.selectedRecord!), "deploy-1")
+        var tree = rows(Screen.render(state)).filter { $0.hasPrefix("▾") || $0.hasPrefix("├") || $0.hasPrefix("└") }
+        XCTAssertEqual(tree, [
+            "▾ spinnaker/deploy  Deploy svc-a to prod",
+            "├─▸ 40 × chef/host-upgrade, 2 failed",
+            "└─• jenkins/test  smoke test",
+        ])
+        state.apply([.switchFocus, .move(1), .toggleNode])
+        tree = rows(Screen.render(state)).filter { $0.hasPrefix("├") }
+        XCTAssertEqual(Array(tree.prefix(3)), [
+            "├─• chef/host-upgrade  fail  upgrade host 7",
+            "├─• chef/host-upgrade  fail  upgrade host 31",
+            "├─• chef/host-upgrade  success  upgrade host 0",
+        ], "an opened group lists its failures first")
+        XCTAssertEqual(state.tree.rows.count, 42)
+    }
+}
