@@ -221,10 +221,7 @@ final class BrowserSessionTests: TmuxTestCase {
         let session = try openExamples()
         _ = try selectProductionChefRun(session)
         try session.resize(width: 80, height: 24)
-        var screen = try BrowserScreen(session.waitUntil("the screen is redrawn at 80×24") { text in
-            let rows = text.split(separator: "\n", omittingEmptySubsequences: false)
-            return rows.count == 24 && rows[0].hasSuffix(Self.allEvents) && rows.allSatisfy { cellWidth(String($0)) <= 80 }
-        })
+        var screen = try BrowserScreen(session.waitUntil("the screen is redrawn at 80×24") { isComplete($0, width: 80, height: 24) })
         XCTAssertEqual(screen.rows.count, 24)
         XCTAssertEqual(cellWidth(screen.filterBar), 79, "the counts are not at the right edge: \(screen.filterBar)")
         XCTAssertGreaterThanOrEqual(screen.listRows.count, 5)
@@ -242,7 +239,7 @@ final class BrowserSessionTests: TmuxTestCase {
         XCTAssertLessThanOrEqual(cellWidth(String(smallRows[0])), 30)
 
         try session.resize(width: 120, height: 35)
-        screen = try BrowserScreen(session.waitUntil("the screen is redrawn at 120×35") { $0.hasPrefix(" all events") && $0.contains("── tree") })
+        screen = try BrowserScreen(session.waitUntil("the screen is redrawn at 120×35") { isComplete($0, width: 120, height: 35) })
         XCTAssertEqual(screen.rows.count, 35)
         XCTAssertFalse(screen.rows.joined().contains("too small"))
         XCTAssertEqual(cellWidth(screen.filterBar), 119, screen.filterBar)
@@ -258,6 +255,15 @@ final class BrowserSessionTests: TmuxTestCase {
         try session.type("q")
         try assertTerminalRestored(session, status: 0)
     }
+}
+
+/// Whether `text` is a whole main screen of the given size: counts at the top, the list
+/// header, the tree title and the status line all there (ncurses draws in several writes, so
+/// a capture can catch a screen half drawn).
+func isComplete(_ text: String, width: Int, height: Int) -> Bool {
+    guard let screen = try? BrowserScreen(text), screen.rows.count == height else { return false }
+    return screen.filterBar.hasSuffix(" events") && screen.status.hasSuffix("q quit") && cellWidth(screen.treeTitle) == width
+        && !screen.listRows.isEmpty && screen.rows.allSatisfy { cellWidth($0) <= width }
 }
 
 /// Every line of the open overlay (help, detail, bad lines), paging down with PgDn until the

@@ -141,7 +141,7 @@ final class HostileDataTests: TmuxTestCase {
         let tree = try BrowserScreen(text).treeLabels
         XCTAssertEqual(tree.count, 3, tree.joined(separator: "\n"))
         try session.resize(width: 80, height: 24)
-        text = try session.waitUntil("the screen is redrawn at 80 columns") { $0.contains("DESCRIPTION") && $0.split(separator: "\n", omittingEmptySubsequences: false).count == 24 }
+        text = try session.waitUntil("the screen is redrawn at 80 columns") { isComplete($0, width: 80, height: 24) }
         try assertAligned(text, width: 80)
         // Scrolling over the wide rows (the selection bar redraws them) changes nothing.
         try session.sendKeys("j", "j", "j", "j", "j")

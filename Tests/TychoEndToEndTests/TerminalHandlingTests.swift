@@ -47,6 +47,57 @@ final class TerminalHandlingTests: TmuxTestCase {
         try assertTerminalRestored(session, status: 128 + Int(SIGHUP))
     }
 
+    func testSuspendAndResumeInAJobControlShell() throws {
+        // An interactive shell, so Ctrl-Z stops the job and `fg` brings it back.
+        let shell = try TmuxSession(server: uniqueServerName(), width: 100, height: 30,
+                                    command: "env PS1='PROMPT$ ' bash --norc --noprofile -i")
+        defer { shell.kill() }
+        try shell.waitFor("PROMPT$")
+        try shell.type(try TychoBinary.commandLine(["--data", TychoBinary.exampleData]))
+        try shell.sendKeys("Enter")
+        try shell.waitUntil("the example data is loaded") { $0.contains("1,165 of 1,165 events") && !$0.contains("loading") }
+        try shell.sendKeys("g", "j", "j")
+        let before = try BrowserScreen(shell.waitUntil("the third row is selected") { (try? BrowserScreen($0).listRows.dropFirst(2).first?.hasPrefix("▶")) == true })
+
+        try shell.sendKeys("C-z")
+        let stopped = try shell.waitFor("Stopped")
+        XCTAssertFalse(stopped.contains("TIME (UTC)"), framed(stopped))
+        XCTAssertEqual(try shell.format("#{alternate_on}#{cursor_flag}"), "01", "the terminal is not restored while suspended")
+
+        try shell.type("fg")
+        try shell.sendKeys("Enter")
+        let resumed = try BrowserScreen(shell.waitUntil("the browser is redrawn") { isComplete($0, width: 100, height: 30) })
+        XCTAssertEqual(resumed.selectedRow, before.selectedRow, "the selection changed across suspend and resume")
+        XCTAssertEqual(resumed.treeTitle, before.treeTitle)
+        XCTAssertEqual(try shell.format("#{alternate_on}#{cursor_flag}"), "10")
+
+        try shell.type("q")
+        try shell.waitForAbsence(of: "TIME (UTC)")
+        try shell.type("echo rc=$?")
+        try shell.sendKeys("Enter")
+        try shell.waitFor("rc=0")
+        XCTAssertEqual(try shell.format("#{alternate_on}#{cursor_flag}#{keypad_cursor_flag}"), "010")
+    }
+
+    func testRapidResizingWhileScrollingEndsOnACorrectScreen() throws {
+        let session = try openExamples()
+        for (width, height) in [(80, 24), (20, 5), (400, 120), (41, 10), (39, 9), (200, 60), (100, 30)] {
+            try session.resize(width: width, height: height)
+            try session.sendKeys("j", "NPage", "k")
+        }
+        try session.sendKeys("G")
+        try session.resize(width: 120, height: 35)
+        let text = try session.waitUntil("the last event is selected at 120×35") { $0.contains("▶12-31 18:18:52") && isComplete($0, width: 120, height: 35) }
+        let screen = try BrowserScreen(text)
+        XCTAssertTrue(screen.filterBar.hasSuffix("1,165 of 1,165 events"), screen.filterBar)
+        XCTAssertEqual(screen.listRows.last, screen.selectedRow, "the last event is not on the last list row")
+        XCTAssertTrue(screen.treeTitle.hasPrefix("── tree of user-commit-hash"), screen.treeTitle)
+        XCTAssertEqual(cellWidth(screen.treeTitle), 120)
+        XCTAssertTrue(screen.status.hasSuffix("q quit"), screen.status)
+        XCTAssertFalse(text.contains("too small"))
+        XCTAssertFalse(text.contains("EXITED"))
+    }
+
     /// Runs tycho on a terminal it must refuse and checks it says why, exits 2, and writes no
     /// escape sequence at all (the terminal is left untouched).
     func assertRefused(environment: [String: String?], message: String, file: StaticString = #filePath, line: UInt = #line) throws {

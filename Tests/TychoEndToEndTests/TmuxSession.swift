@@ -84,15 +84,22 @@ final class TmuxSession {
         try waitUntil("the screen no longer shows \(quoted(text))", timeout: timeout) { !$0.contains(text) }
     }
 
-    /// Waits until `condition` holds for the screen; returns that screen. On timeout the error
-    /// carries the last screen, so a failure shows what was there instead.
+    /// Waits until `condition` holds for the screen, on two captures in a row that are the
+    /// same (ncurses sends a large update in several writes, so one capture can catch it half
+    /// drawn); returns that screen. On timeout the error carries the last screen.
     @discardableResult
     func waitUntil(_ what: String, timeout: TimeInterval = defaultTimeout, _ condition: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
+        var previousMatch: String?
         while true {
             last = try screen()
-            if condition(last) { return last }
+            if condition(last) {
+                if last == previousMatch { return last }
+                previousMatch = last
+            } else {
+                previousMatch = nil
+            }
             if Date() >= deadline { break }
             Thread.sleep(forTimeInterval: Self.pollInterval)
         }
