@@ -69,17 +69,7 @@ enum Commands {
     }
 
     /// Text with control characters shown as escapes, for terminal output.
-    static func visible(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) {
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    static func visible(_ text: String) -> String { SafeText.visible(text) }
 
     static func get(_ context: CommandContext, _ out: inout String, _ err: inout String) throws -> Int32 {
         let (store, record) = try event(context, &err)
@@ -154,15 +144,5 @@ enum Commands {
     }
 
     /// Text from the command line or the data, quoted and with control characters escaped.
-    static func shown(_ text: String) -> String {
-        var out = "'"
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) {
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "'"
-    }
+    static func shown(_ text: String) -> String { SafeText.quoted(text) }
 }

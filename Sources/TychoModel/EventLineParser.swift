@@ -649,17 +649,7 @@ func hex2(_ byte: UInt8) -> String {
 }
 
 /// A string shown in an error message: quoted, with control characters escaped.
-func quoted(_ text: String) -> String {
-    var out = "'"
-    for scalar in text.unicodeScalars {
-        if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
-            out += "\\x" + hex2(UInt8(scalar.value & 0xFF))
-        } else {
-            out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "'"
-}
+func quoted(_ text: String) -> String { SafeText.quoted(text) }
 
 /// The offset of the first byte that is not valid UTF-8, or nil. ASCII runs go 8 bytes at a time.
 func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {

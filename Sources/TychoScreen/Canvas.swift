@@ -1,3 +1,5 @@
+import TychoModel
+
 /// A colour a cell can ask for; the terminal adapter maps it (or, without colours, an attribute).
 public enum Color: Equatable, Sendable {
     case red, green, yellow, blue, magenta, cyan

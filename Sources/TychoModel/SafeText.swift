@@ -1,4 +1,4 @@
-/// Untrusted text made safe to draw: every control character, escape sequence introducer,
+/// Untrusted text made safe to show (on a screen, in a message, in a table): every control character, escape sequence introducer,
 /// bidirectional override and invisible format character is replaced by a visible escape
 /// (`\x1B`, `\n`, `\u202E`), so event data can never drive the terminal or hide text.
 public enum SafeText {
@@ -33,7 +33,10 @@ public enum SafeText {
         }
     }
 
-    static func hex(_ value: UInt32, digits: Int) -> String {
+    /// `'text'` with the same escapes: how messages quote ids and values from the data.
+    public static func quoted(_ text: String) -> String { "'" + visible(text) + "'" }
+
+    public static func hex(_ value: UInt32, digits: Int) -> String {
         let text = String(value, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, digits - text.count)) + text
     }
