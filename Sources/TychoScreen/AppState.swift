@@ -238,13 +238,26 @@ public struct AppState {
         overlayScroll = 0
     }
 
+    /// The scroll position that puts the open overlay's last line at the bottom. Scrolling stops
+    /// there, so after G (or paging past the end) one k already shows an earlier line.
+    var overlayScrollLimit: Int {
+        let lineCount: Int
+        switch overlay {
+        case .help: lineCount = HelpText.lines().count
+        case .detail(let record): lineCount = DetailText.lines(record, store: store, width: layout.width - 4).count
+        case .problems: lineCount = ProblemsText.lines(store).count
+        case .facets, nil: lineCount = 0
+        }
+        return max(0, lineCount - (layout.height - 2))
+    }
+
     mutating func move(by delta: Int) {
         if overlay == .facets {
             overlayScroll = max(0, min(facetChoices.count - 1, overlayScroll.addingClamped(delta)))
             return
         }
         if overlay != nil {
-            overlayScroll = max(0, overlayScroll.addingClamped(delta))
+            overlayScroll = max(0, min(overlayScrollLimit, overlayScroll.addingClamped(delta)))
             return
         }
         switch focus {
