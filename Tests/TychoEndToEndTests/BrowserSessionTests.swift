@@ -197,6 +197,13 @@ final class BrowserSessionTests: TmuxTestCase {
         for key in ["q", "Ctrl-C", "?", "/", "Tab", "j ↓", "k ↑", "PgDn", "PgUp", "g Home", "G End", "!", "Enter", "Enter Space", "← h", "→ l", "Esc"] {
             XCTAssertTrue(lines.contains { $0.hasPrefix("   " + key + " ") }, "help does not list \(quoted(key)):\n\(framed(help))")
         }
+        // At the end, one step back shows the line before: scrolling stops at the last line.
+        try session.sendKeys("G")
+        let end = try session.waitUntil("help shows its last line") { $0.contains("  word \"a phrase\"") }
+        let endFooter = end.split(separator: "\n").last.map(String.init) ?? ""
+        try session.sendKeys("k")
+        let back = try session.waitUntil("help scrolls back one line") { !$0.hasSuffix(endFooter) }
+        XCTAssertFalse(back.contains("  word \"a phrase\""), framed(back))
         try session.type("q")
         let main = try session.waitFor(Self.allEvents)
         XCTAssertFalse(main.contains(" Keys"))
