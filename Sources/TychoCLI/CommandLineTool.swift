@@ -73,10 +73,17 @@ public enum CommandLineTool {
     /// `input` reads what a write command is given on standard input.
     public static func run(_ arguments: [String], environment: [String: String], out: inout String, err: inout String,
                            input: @escaping () -> [UInt8] = { [] }) -> Outcome {
-        if let name = arguments.first, let command = commands.first(where: { $0.name == name }) {
-            return .finished(run(command, Array(arguments.dropFirst()), environment: environment, out: &out, err: &err, input: input))
+        // The command is the first word that is not an option; `--data DIR` may come before it.
+        var index = 0
+        while index < arguments.count, arguments[index].hasPrefix("-"), arguments[index] != "-" {
+            index += arguments[index] == "--data" || arguments[index] == "--filter" || arguments[index] == "--at" ? 2 : 1
         }
-        if let word = arguments.first, !word.hasPrefix("-") {
+        if index < arguments.count, let command = commands.first(where: { $0.name == arguments[index] }) {
+            var rest = arguments
+            rest.remove(at: index)
+            return .finished(run(command, rest, environment: environment, out: &out, err: &err, input: input))
+        }
+        if index < arguments.count, let word = Optional(arguments[index]) {
             err += "tycho: unknown command '\(word)'\nusage: \(browseUsage)\n       tycho COMMAND --help (commands: \(commands.map(\.name).joined(separator: ", ")))\n"
             return .finished(ExitStatus.usage)
         }

@@ -20,7 +20,9 @@ enum Commands {
         let arguments = context.arguments
         var tags: [TagTerm] = []
         for text in arguments.all("--tag") {
-            guard let term = TagTerm(parsing: text) else { throw UsageError(message: "--tag needs KEY:VALUE, not '\(text)'") }
+            guard let term = TagTerm(parsing: text), !term.key.isEmpty, !term.value.isEmpty else {
+                throw UsageError(message: "--tag needs KEY:VALUE, not \(shown(text))")
+            }
             tags.append(term)
         }
         var filter = EventFilter()
@@ -37,6 +39,9 @@ enum Commands {
         if let to = try arguments.value("--to").map({ try time($0, option: "--to") }) { filter.to = to }
         let count = try arguments.value("--count").map { try integer($0, option: "--count") } ?? 100
         let page = try arguments.value("--page").map { try integer($0, option: "--page") } ?? 1
+        // Say what is wrong with the arguments before spending time on the data.
+        guard count >= 0 else { throw UsageError(message: "--count must not be negative") }
+        guard page >= 1 else { throw UsageError(message: "--page must be 1 or more") }
         let format = arguments.value("--format") ?? "json"
         guard ["json", "jsonl", "table"].contains(format) else { throw UsageError(message: "--format must be json, jsonl or table, not \(shown(format))") }
         let store = try load(context, &err)
@@ -130,11 +135,13 @@ enum Commands {
         return (store, record)
     }
 
+    /// An ISO 8601 time, or anything the browser's `since:` takes (`2h`, `today`, `14:05`).
     static func time(_ text: String, option: String) throws -> Int64 {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
         do {
-            return try Timestamp.parse(text)
+            return try TimeExpression.parse(text, now: now, utcOffsetSeconds: TimeZone.current.secondsFromGMT())
         } catch {
-            throw UsageError(message: "\(option) \(shown(text)): \(error.reason)")
+            throw UsageError(message: "\(option) \(shown(text)): \(error.message)")
         }
     }
 

@@ -42,10 +42,14 @@ public struct TimeWindow: Equatable, Sendable {
         self.after = after
     }
 
-    /// The window scaled by `factor` (zooming), at least a minute on each side... or none after.
+    /// The window scaled by `factor` (zooming).
     public func scaled(by factor: Double) -> TimeWindow {
-        TimeWindow(before: max(60_000, Int64(Double(before) * factor)), after: after == 0 ? 0 : max(60_000, Int64(Double(after) * factor)))
+        // Between a minute and 100 years a side: zooming out cannot overflow the times.
+        func scale(_ value: Int64) -> Int64 { Int64(min(Double(Self.widest), max(60_000, (Double(value) * factor).rounded()))) }
+        return TimeWindow(before: scale(before), after: after == 0 ? 0 : scale(after))
     }
+
+    static let widest: Int64 = 100 * 366 * 86_400_000
 }
 
 /// A `key:value` tag in a query.

@@ -6,74 +6,106 @@ public struct FilterError: Error, Equatable, Sendable {
 extension EventFilter {
     /// Parses the browser's filter: space-separated terms that must all hold.
     /// - `key:value` a tag (`-key:value` excludes it); `parent_id:` and `source_id:` work too;
+    ///   quotes let a key or value hold spaces, colons or a leading `-` (`"k:v":"a b"`, `\"` for a quote);
     /// - `since:T` / `until:T` a time range, T being `90s`, `15m`, `2h`, `3d`, `1w` ago, `now`,
     ///   `today`, `yesterday`, `HH:MM` (today, local time) or an ISO 8601 time (UTC without offset);
+    /// - `at:T` an anchor time, with `window:60m+15m` around it;
     /// - any other word, or a "quoted phrase", must occur in the description or id (any case).
     public init(parsing text: String, now: Int64, utcOffsetSeconds: Int = 0) throws(FilterError) {
         self.init()
+        var hasWindow = false
         for token in try Self.tokens(text) {
-            if token.isQuoted {
-                texts.append(token.text.lowercased())
+            guard let colon = token.firstIndex(where: { $0.character == ":" && !$0.isQuoted }) else {
+                // No tag: a word or a phrase to find in the text.
+                texts.append(String(token.map(\.character)).lowercased())
                 continue
             }
-            let word = token.text
-            if let colon = word.firstIndex(of: ":"), colon != word.startIndex {
-                let key = String(word[..<colon]), value = String(word[word.index(after: colon)...])
+            var keyPart = token[..<colon]
+            let isExcluded = keyPart.first.map { $0.character == "-" && !$0.isQuoted } ?? false
+            if isExcluded { keyPart = keyPart.dropFirst() }
+            let key = String(keyPart.map(\.character))
+            let value = String(token[(colon + 1)...].map(\.character))
+            let isPlainKey = !keyPart.contains { $0.isQuoted } && !isExcluded
+            let written = String(token.map(\.character))
+            guard !key.isEmpty else { throw FilterError(message: "'\(written)' needs a tag name before ':'") }
+            switch isPlainKey ? key : "" {
+            case "since", "until", "at":
+                guard !value.isEmpty else { throw FilterError(message: "\(key): needs a time, e.g. \(key):\(key == "at" ? "14:05" : "2h")") }
+                let time = try TimeExpression.parse(value, now: now, utcOffsetSeconds: utcOffsetSeconds)
                 switch key {
-                case "since", "until", "at":
-                    guard !value.isEmpty else { throw FilterError(message: "\(key): needs a time, e.g. \(key):\(key == "at" ? "14:05" : "2h")") }
-                    let time = try TimeExpression.parse(value, now: now, utcOffsetSeconds: utcOffsetSeconds)
-                    switch key {
-                    case "since": from = time
-                    case "until": to = time
-                    default: anchor = time
-                    }
-                case "window":
-                    window = try TimeExpression.window(value)
-                default:
-                    guard !value.isEmpty else { throw FilterError(message: "'\(word)' needs a value after ':'") }
-                    if key.hasPrefix("-") {
-                        guard key.count > 1 else { throw FilterError(message: "'\(word)' needs a tag name") }
-                        excludedTags.append(TagTerm(key: String(key.dropFirst()), value: value))
-                    } else {
-                        tags.append(TagTerm(key: key, value: value))
-                    }
+                case "since": from = time
+                case "until": to = time
+                default: anchor = time
                 }
-            } else {
-                texts.append(word.lowercased())
+            case "window":
+                window = try TimeExpression.window(value)
+                hasWindow = true
+            default:
+                guard !value.isEmpty else { throw FilterError(message: "'\(written)' needs a value after ':'") }
+                if isExcluded {
+                    excludedTags.append(TagTerm(key: key, value: value))
+                } else {
+                    tags.append(TagTerm(key: key, value: value))
+                }
             }
         }
+        if hasWindow && anchor == nil { throw FilterError(message: "window: is the time around an anchor: add at:TIME (e.g. at:14:05)") }
     }
 
-    struct Token {
-        let text: String
+    /// One character of a term, and whether it stood inside quotes.
+    struct Piece {
+        let character: Character
         let isQuoted: Bool
     }
 
-    static func tokens(_ text: String) throws(FilterError) -> [Token] {
-        var tokens: [Token] = []
-        var current = ""
+    /// Splits at unquoted spaces; quotes group, `\"` and `\\` inside quotes stand for themselves.
+    static func tokens(_ text: String) throws(FilterError) -> [[Piece]] {
+        var tokens: [[Piece]] = []
+        var current: [Piece] = []
         var inQuotes = false
+        var wasQuoted = false  // an empty "" still makes a token
+        var escaped = false
         for character in text {
-            if character == "\"" {
-                if inQuotes {
-                    tokens.append(Token(text: current, isQuoted: true))
-                    current = ""
-                } else if !current.isEmpty {
-                    current.append(character)
-                    continue
-                }
+            if escaped {
+                current.append(Piece(character: character, isQuoted: true))
+                escaped = false
+            } else if inQuotes && character == "\\" {
+                escaped = true
+            } else if character == "\"" {
                 inQuotes.toggle()
+                wasQuoted = true
             } else if character == " " && !inQuotes {
-                if !current.isEmpty { tokens.append(Token(text: current, isQuoted: false)) }
-                current = ""
+                if !current.isEmpty || wasQuoted { tokens.append(current) }
+                current = []
+                wasQuoted = false
             } else {
-                current.append(character)
+                current.append(Piece(character: character, isQuoted: inQuotes))
             }
         }
-        if inQuotes { throw FilterError(message: "unclosed quote") }
-        if !current.isEmpty { tokens.append(Token(text: current, isQuoted: false)) }
-        return tokens.filter { !$0.text.isEmpty }
+        if inQuotes || escaped { throw FilterError(message: "unclosed quote") }
+        if !current.isEmpty || wasQuoted { tokens.append(current) }
+        return tokens.filter { !$0.isEmpty }
+    }
+
+    /// `text` as one filter term part: quoted when it holds a space, a colon, a quote, or starts
+    /// with `-`, so it reads back as written.
+    public static func quoted(_ text: String, isKey: Bool = false) -> String {
+        let needsQuotes = text.isEmpty || text.contains { $0 == " " || $0 == "\"" || $0 == "\\" || (isKey && $0 == ":") }
+            || (isKey && text.hasPrefix("-"))
+        guard needsQuotes else { return text }
+        var out = "\""
+        for character in text {
+            if character == "\"" || character == "\\" { out.append("\\") }
+            out.append(character)
+        }
+        return out + "\""
+    }
+}
+
+extension TagTerm {
+    /// The term as the filter language writes it (`-key:value` when excluded), quoted as needed.
+    public func filterTerm(isExcluded: Bool = false) -> String {
+        (isExcluded ? "-" : "") + EventFilter.quoted(key, isKey: true) + ":" + EventFilter.quoted(value)
     }
 }
 
@@ -81,16 +113,14 @@ extension EventFilter {
     /// The filter as one string that parses back to the same filter, with absolute times, so a
     /// view pasted into an incident channel shows a colleague the same events later.
     public var viewString: String {
-        var terms = tags.map { quotedTerm($0.description) } + excludedTags.map { quotedTerm("-" + $0.description) }
+        var terms = tags.map { $0.filterTerm() } + excludedTags.map { $0.filterTerm(isExcluded: true) }
         if let from { terms.append("since:" + Timestamp.format(from)) }
         if let to { terms.append("until:" + Timestamp.format(to)) }
         if let anchor { terms.append("at:" + Timestamp.format(anchor)) }
         if window != TimeWindow() { terms.append("window:" + TimeExpression.format(window.before) + "+" + TimeExpression.format(window.after)) }
-        terms += texts.map { $0.contains(" ") || $0.contains(":") || $0.isEmpty ? "\"\($0)\"" : $0 }
+        terms += texts.map { Self.quoted($0, isKey: true) }  // quoted like a key: a colon or a leading - would change its meaning
         return terms.joined(separator: " ")
     }
-
-    private func quotedTerm(_ term: String) -> String { term }
 }
 
 /// Times as people type them: relative (`2h` ago), named days, a clock time, or ISO 8601.
@@ -104,7 +134,10 @@ public enum TimeExpression {
         return TimeWindow(before: before, after: after)
     }
 
-    /// Milliseconds in `90s`, `15m`, `2h`, `3d`, `1w`, or nil.
+    /// The longest duration accepted: 10,000 years, so no time arithmetic can overflow.
+    static let longestDuration: Int64 = 10_000 * 366 * 86_400_000
+
+    /// Milliseconds in `90s`, `15m`, `2h`, `3d`, `1w`, or nil (also when longer than 10,000 years).
     public static func duration(_ text: String) -> Int64? {
         guard let unit = text.last, let amount = Int64(text.dropLast()), amount >= 0 else { return nil }
         let scale: Int64
@@ -117,7 +150,7 @@ public enum TimeExpression {
         default: return nil
         }
         let (product, overflow) = amount.multipliedReportingOverflow(by: scale)
-        return overflow ? nil : product
+        return overflow || product > longestDuration ? nil : product
     }
 
     /// The shortest exact form of a duration: `90s`, `15m`, `2h`, `3d`.

@@ -1,3 +1,4 @@
+import Foundation
 import TychoModel
 
 /// Counts of the filtered events by one tag key, biggest first.
@@ -45,14 +46,13 @@ extension AppState {
 
     /// Zooms the window around the anchor; without one, anchors at the selected event first.
     mutating func zoom(by factor: Double) {
-        var terms = filterText.split(separator: " ").map(String.init).filter { !$0.hasPrefix("window:") }
-        if filter.anchor == nil {
+        var zoomed = filter
+        if zoomed.anchor == nil {
             guard let record = selectedRecord else { return }
-            terms.append("at:" + Timestamp.format(store.startTime(record)))
+            zoomed.anchor = store.startTime(record)
         }
-        let window = filter.window.scaled(by: factor)
-        terms.append("window:" + TimeExpression.format(window.before) + "+" + TimeExpression.format(window.after))
-        applyFilter(terms.joined(separator: " "))
+        zoomed.window = zoomed.window.scaled(by: factor)
+        applyFilter(zoomed.viewString)
     }
 
     // MARK: - Failures
@@ -85,7 +85,10 @@ extension AppState {
                 row += direction
             }
         }
-        notice = "no \(direction > 0 ? "later" : "earlier") failure in this \(focus == .list ? "list" : "tree")"
+        switch focus {
+        case .list: notice = direction > 0 ? "no older failure below" : "no newer failure above"
+        case .tree: notice = "no failure \(direction > 0 ? "below" : "above") in this tree"
+        }
     }
 
     // MARK: - Marks and copies
@@ -112,10 +115,10 @@ extension AppState {
             notice = "nothing marked: m marks the selected event"
             return
         }
-        var text = "| time (UTC) | local (\(zoneName)) | id | source | status | description |\n|---|---|---|---|---|---|\n"
+        var text = "| time (UTC) | local (\(timeZone.identifier)) | id | source | status | description |\n|---|---|---|---|---|---|\n"
         for record in records {
             let start = store.startTime(record)
-            let cells = [Format.fullTime(start).replacingUTC(), Format.clock(start + Int64(utcOffsetSeconds) * 1000), store.id(record),
+            let cells = [Format.fullTime(start).replacingUTC(), Format.clock(start + Int64(utcOffset(at: start)) * 1000), store.id(record),
                          store.firstTagValue(record, key: "source"), store.firstTagValue(record, key: "status"), store.description(record)]
             text += "| " + cells.map { $0.markdownCell() }.joined(separator: " | ") + " |\n"
         }
@@ -125,9 +128,19 @@ extension AppState {
     // MARK: - Export
 
     mutating func requestExport(_ path: String) {
-        guard !path.isEmpty else { return }
+        guard !path.isEmpty else {
+            notice = "type a file name to export to (Esc cancels)"
+            return
+        }
+        // Browsing never writes to the data directory: an export there would be read back as data.
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let data = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
+        guard !(absolute + "/").hasPrefix(data + "/") || absolute == data else {
+            notice = "not inside the data directory (it would be read back as events): choose another place"
+            return
+        }
         editor = nil
-        effects.append(.export(path: path, overwrite: false))
+        effects.append(.export(path: absolute, overwrite: false))
     }
 
     /// The run loop found the file exists: ask before overwriting it.
@@ -174,7 +187,7 @@ extension AppState {
         guard overlay == .facets, choices.indices.contains(overlayScroll) else { return }
         let choice = choices[overlayScroll]
         overlay = nil
-        let term = (isExcluded ? "-" : "") + choice.key + ":" + choice.value
+        let term = TagTerm(key: choice.key, value: choice.value).filterTerm(isExcluded: isExcluded)
         applyFilter(filterText.isEmpty ? term : filterText + " " + term)
     }
 
@@ -182,7 +195,7 @@ extension AppState {
 
     /// Buckets the filtered events over the filter's range (or their own span) for the strip.
     mutating func rebuildHistogram() {
-        let buckets = max(0, layout.width - 32)  // room for a time label at each end
+        let buckets = max(0, layout.width - 34)  // room for a 16-cell time label and a space at each end
         guard buckets > 0, !list.isEmpty else {
             histogram = .empty
             return

@@ -1,3 +1,4 @@
+import Foundation
 import TychoModel
 
 /// A view drawn over the main screen.
@@ -41,9 +42,12 @@ public struct AppState {
     public let dataDirectory: String
     /// Still reading the data: the store holds only the newest events so far.
     public internal(set) var isLoading: Bool
-    /// The clock that relative times (`since:2h`) count back from.
-    public var now: Int64
-    public var utcOffsetSeconds: Int
+    /// The clock that relative times (`since:2h`) count back from; the run loop advances it.
+    public internal(set) var now: Int64
+    /// The user's time zone, for clock times in the filter and the local time column.
+    public var timeZone: TimeZone
+    /// When the filter last ran, to re-run one with relative times as the clock moves.
+    var filterRanAt: Int64 = 0
 
     public internal(set) var layout: Layout
     public internal(set) var filterText = ""
@@ -63,8 +67,8 @@ public struct AppState {
     /// The filter in force (parsed from `filterText`), with its anchor time and window.
     public internal(set) var filter = EventFilter()
     public internal(set) var timeMode = TimeMode.utc
-    /// The local time zone's name, for the time column.
-    public var zoneName = "UTC"
+    /// The text lines of the open help, detail or problems view, built once when it opens.
+    public internal(set) var overlayLines: [String] = []
     /// Events marked with `m` (by id), for the Markdown timeline.
     public internal(set) var marked: Set<String> = []
     /// A one-line message for the status line (what was copied, exported, or went wrong).
@@ -78,13 +82,13 @@ public struct AppState {
     /// Whether tree rows end with a bar of their time span.
     public internal(set) var showsTimeBars = true
 
-    public init(store: EventStore, dataDirectory: String, isLoading: Bool = false, now: Int64, utcOffsetSeconds: Int = 0,
-                width: Int = 80, height: Int = 24) {
+    public init(store: EventStore, dataDirectory: String, isLoading: Bool = false, now: Int64,
+                timeZone: TimeZone = TimeZone(identifier: "UTC")!, width: Int = 80, height: Int = 24) {
         self.store = store
         self.dataDirectory = dataDirectory
         self.isLoading = isLoading
         self.now = now
-        self.utcOffsetSeconds = utcOffsetSeconds
+        self.timeZone = timeZone
         layout = Layout(width: width, height: height)
         list = store.events(matching: EventFilter())
         refreshTree()
@@ -137,9 +141,10 @@ public struct AppState {
         case .copyMarkdown: copyMarkdown()
         case .startExport:
             overlay = nil
-            editor = FilterEditor(text: "tycho-export.jsonl", purpose: .exportPath)
+            editor = FilterEditor(text: FileManager.default.currentDirectoryPath + "/tycho-export.jsonl", purpose: .exportPath)
         case .toggleTimeBars: showsTimeBars.toggle()
         case .notice(let text): notice = text
+        case .clock(let time): advanceClock(to: time)
         case .confirm: break
         case .openDetail:
             if overlay == .facets {
@@ -197,6 +202,7 @@ public struct AppState {
         case .resize(let width, let height):
             layout = Layout(width: width, height: height)
             rebuildHistogram()
+            if let overlay, overlay != .facets { overlayLines = lines(of: overlay) }
             listScroll.keepVisible(count: list.count, visibleRows: listRows)
             tree.scroll.keepVisible(count: tree.rows.count, visibleRows: layout.tree.height)
         }
@@ -236,19 +242,47 @@ public struct AppState {
     mutating func open(_ newOverlay: Overlay) {
         overlay = newOverlay
         overlayScroll = 0
+        overlayLines = newOverlay == .facets ? [] : lines(of: newOverlay)
     }
 
-    /// The scroll position that puts the open overlay's last line at the bottom. Scrolling stops
-    /// there, so after G (or paging past the end) one k already shows an earlier line.
-    var overlayScrollLimit: Int {
-        let lineCount: Int
+    /// The text of a view, wrapped to the screen.
+    func lines(of overlay: Overlay) -> [String] {
         switch overlay {
-        case .help: lineCount = HelpText.lines().count
-        case .detail(let record): lineCount = DetailText.lines(record, store: store, width: layout.width - 4).count
-        case .problems: lineCount = ProblemsText.lines(store).count
-        case .facets, nil: lineCount = 0
+        case .help: HelpText.lines()
+        case .detail(let record): DetailText.lines(record, store: store, width: layout.width - 4)
+        case .problems: ProblemsText.lines(store)
+        case .facets: []
         }
-        return max(0, lineCount - (layout.height - 2))
+    }
+
+    /// The scroll position that puts the open view's last line at the bottom. Scrolling stops
+    /// there, so after G (or paging past the end) one k already shows an earlier line.
+    var overlayScrollLimit: Int { max(0, overlayLines.count - (layout.height - 2)) }
+
+    /// The offset of the user's time zone from UTC at a moment (daylight saving included).
+    public func utcOffset(at milliseconds: Int64) -> Int {
+        timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+
+    /// The zone as shown beside local times: `UTC+01:00`.
+    public func zoneLabel(at milliseconds: Int64) -> String {
+        let offset = utcOffset(at: milliseconds)
+        let minutes = abs(offset) / 60
+        return "UTC" + (offset < 0 ? "-" : "+") + Format.pad(minutes / 60) + ":" + Format.pad(minutes % 60)
+    }
+
+    /// Moves the clock; a filter with relative times (`since:2h`) follows it every few seconds.
+    mutating func advanceClock(to time: Int64) {
+        now = time
+        guard now - filterRanAt >= 5000, !filterText.isEmpty else { return }
+        let later = try? EventFilter(parsing: filterText, now: now, utcOffsetSeconds: utcOffset(at: now))
+        guard let later, later.range.from != filter.range.from || later.range.to != filter.range.to else { return }
+        let selected = selectedRecord
+        rerunFilter()
+        if let selected, let position = list.position(of: selected) {
+            listScroll.select(position, count: list.count, visibleRows: listRows)
+        }
+        refreshTree()
     }
 
     mutating func move(by delta: Int) {
@@ -274,7 +308,7 @@ public struct AppState {
 
     mutating func applyFilter(_ text: String) {
         do {
-            _ = try EventFilter(parsing: text, now: now, utcOffsetSeconds: utcOffsetSeconds)
+            _ = try EventFilter(parsing: text, now: now, utcOffsetSeconds: utcOffset(at: now))
         } catch {
             filterError = error.message
             return  // keep the editor open so the mistake can be fixed
@@ -295,7 +329,8 @@ public struct AppState {
     }
 
     mutating func rerunFilter() {
-        filter = (try? EventFilter(parsing: filterText, now: now, utcOffsetSeconds: utcOffsetSeconds)) ?? EventFilter()
+        filter = (try? EventFilter(parsing: filterText, now: now, utcOffsetSeconds: utcOffset(at: now))) ?? EventFilter()
+        filterRanAt = now
         list = store.events(matching: filter)
         listScroll.select(listScroll.selected, count: list.count, visibleRows: listRows)
         rebuildHistogram()

@@ -30,11 +30,16 @@ public struct StoreUpdate {
 /// The browser's loop: draw, read a key, turn it into an action, apply it; take in new stores.
 public enum Browser {
     /// `tick` sees the state once per turn (the program uses it to start following the files).
+    /// `clock`, if given, advances the state's "now" (relative times and `since:2h` follow it).
     public static func run(_ state: inout AppState, on terminal: Terminal, updates: () -> StoreUpdate?,
-                           shouldStop: () -> Bool = { false }, tick: (AppState) -> Void = { _ in }) {
+                           shouldStop: () -> Bool = { false }, tick: (AppState) -> Void = { _ in }, clock: (() -> Int64)? = nil) {
         var needsDrawing = true
         while !state.isQuitting && !shouldStop() {
             tick(state)
+            if let time = clock?(), time / 1000 != state.now / 1000 {
+                state.apply(.clock(time))
+                needsDrawing = needsDrawing || state.timeMode == .relative || state.notice == nil
+            }
             if let update = updates() {
                 state.replaceStore(update.store, isLoading: update.isLoading, newIDs: update.newIDs)
                 needsDrawing = true
@@ -61,7 +66,7 @@ public enum Browser {
         switch effect {
         case .copy(let text, let what):
             terminal.copyToClipboard(text)
-            state.apply(.notice("copied \(what) to the clipboard"))
+            state.apply(.notice("sent \(what) to the clipboard (OSC 52)"))
         case .export(let path, let overwrite):
             if !overwrite && FileManager.default.fileExists(atPath: path) {
                 state.askToOverwrite(path)
@@ -72,11 +77,10 @@ public enum Browser {
                 EventJSON.append(state.store.event(state.list[position]), to: &text)
                 text += "\n"
             }
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            if FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) {
                 state.apply(.notice("exported \(Format.count(state.list.count)) events to \(path)"))
-            } catch {
-                state.apply(.notice("could not export to \(path): \(error.localizedDescription)"))
+            } else {
+                state.apply(.notice("could not write \(path): \(String(cString: strerror(errno)))"))
             }
         }
     }

@@ -8,6 +8,12 @@ public enum Format {
         return "\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))"
     }
 
+    /// `2025-06-24 14:36` (for lists spanning years).
+    public static func dateAndMinute(_ milliseconds: Int64) -> String {
+        let c = Timestamp.components(milliseconds)
+        return "\(c.year)-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute))"
+    }
+
     /// `2026-12-03 15:30:56.123 UTC`.
     public static func fullTime(_ milliseconds: Int64) -> String {
         let c = Timestamp.components(milliseconds)
@@ -52,11 +58,16 @@ public enum Format {
         return out
     }
 
-    static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    public static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }
 
 /// Whether an event counts as failed, by its `status` tag.
 func isFailure(_ status: String) -> Bool {
     let lower = status.lowercased()
     return lower == "fail" || lower == "failed" || lower == "failure" || lower == "error"
+}
+
+extension StringProtocol {
+    /// An ISO time with a space for the `T`, for people.
+    func replacingT() -> String { String(map { $0 == "T" ? " " : $0 }) }
 }

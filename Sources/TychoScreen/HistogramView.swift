@@ -6,7 +6,7 @@ enum HistogramView {
     static func draw(_ state: AppState, into canvas: inout Canvas, at rect: Rect) {
         let histogram = state.histogram
         guard !histogram.counts.isEmpty else { return }
-        let left = Format.shortTime(histogram.from) + " "
+        let left = Format.dateAndMinute(histogram.from) + " "
         canvas.draw(left, x: 0, y: rect.y, style: .dim)
         let x0 = left.count
         let peak = max(1, histogram.counts.max() ?? 1)
@@ -27,7 +27,7 @@ enum HistogramView {
             if k == selectedBucket { style.isUnderline = true; style.isReverse = true }
             canvas.draw(glyph, x: x0 + k, y: rect.y, style: style)
         }
-        let right = " " + Format.shortTime(histogram.to)
+        let right = " " + Format.dateAndMinute(histogram.to)
         canvas.draw(right, x: x0 + histogram.counts.count, y: rect.y, style: .dim)
     }
 }

@@ -59,6 +59,8 @@ public enum Action: Equatable, Sendable {
     case notice(String)
     /// "Yes" to a question (overwrite a file).
     case confirm
+    /// The time now, from the run loop.
+    case clock(Int64)
 }
 
 /// The two panes that take the cursor.

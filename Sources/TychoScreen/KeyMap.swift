@@ -26,7 +26,7 @@ public enum KeyMap {
         Binding(keys: [.tab, .backTab], label: "Tab", action: .switchFocus, context: .everywhere, help: "move focus between the list and the tree"),
         Binding(keys: [.character("j"), .down], label: "j ↓", action: .move(1), context: .everywhere, help: "next row"),
         Binding(keys: [.character("k"), .up], label: "k ↑", action: .move(-1), context: .everywhere, help: "previous row"),
-        Binding(keys: [.pageDown, .character(" ")], label: "PgDn", action: .page(1), context: .list, help: "next page"),
+        Binding(keys: [.pageDown, .character(" ")], label: "PgDn Space", action: .page(1), context: .list, help: "next page"),
         Binding(keys: [.pageDown], label: "PgDn", action: .page(1), context: .tree, help: "next page"),
         Binding(keys: [.pageUp], label: "PgUp", action: .page(-1), context: .everywhere, help: "previous page"),
         Binding(keys: [.character("g"), .home], label: "g Home", action: .first, context: .everywhere, help: "first row"),

@@ -60,23 +60,31 @@ enum DetailText {
             "",
             "description",
         ]
-        for paragraph in event.description.split(separator: "\n", omittingEmptySubsequences: false) {
+        // A huge description is shown in part: the detail view must open at once.
+        let shownLimit = 64 << 10
+        let description = event.description.utf8.count > shownLimit ? String(event.description.prefix(shownLimit)) : event.description
+        for paragraph in description.split(separator: "\n", omittingEmptySubsequences: false) {
             lines += wrap(String(paragraph), width: max(10, width - 2)).map { "  " + $0 }
         }
+        if description.count < event.description.count {
+            lines.append("  … \(Format.count(event.description.utf8.count - description.utf8.count)) more bytes: tycho get \(event.id)")
+        }
         lines += ["", "detail_urls"]
-        lines += event.detailURLs.isEmpty ? ["  (none)"] : event.detailURLs.map { "  \($0.name.padding(12)) \($0.url)" }
+        lines += event.detailURLs.isEmpty ? ["  (none)"] : event.detailURLs.flatMap { wrap("\($0.name.padding(12)) \($0.url)", width: width - 2).map { "  " + $0 } }
         lines += ["", "tags"]
-        lines += event.tags.isEmpty ? ["  (none)"] : event.tags.map { "  \($0.key.padding(12)) \($0.values.joined(separator: ", "))" }
-        return lines
+        lines += event.tags.isEmpty ? ["  (none)"] : event.tags.flatMap { wrap("\($0.key.padding(12)) \($0.values.joined(separator: ", "))", width: width - 2).map { "  " + $0 } }
+        return lines.flatMap { DisplayWidth.of(SafeText.visible($0)) > width + 2 ? wrap($0, width: width) : [$0] }
     }
 
-    /// Splits text into lines of at most `width` cells, at spaces where possible.
+    /// Splits text into lines of at most `width` cells, at spaces where possible; a word longer
+    /// than a line is broken (a URL or an id must still be readable to its end).
     static func wrap(_ text: String, width: Int) -> [String] {
+        let width = max(1, width)
         var lines: [String] = []
         var current = ""
         var currentWidth = 0
-        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
-            let wordWidth = DisplayWidth.of(SafeText.visible(String(word)))
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).flatMap({ breakWord(String($0), width) }) {
+            let wordWidth = DisplayWidth.of(SafeText.visible(word))
             if currentWidth > 0 && currentWidth + 1 + wordWidth > width {
                 lines.append(current)
                 current = ""
@@ -91,6 +99,29 @@ enum DetailText {
         }
         lines.append(current)
         return lines
+    }
+}
+
+extension DetailText {
+    /// `word` in pieces of at most `width` cells (as shown, escapes included).
+    static func breakWord(_ word: String, _ width: Int) -> [String] {
+        let visible = SafeText.visible(word)
+        guard DisplayWidth.of(visible) > width else { return [word] }
+        var pieces: [String] = []
+        var piece = ""
+        var used = 0
+        for character in visible {
+            let cells = DisplayWidth.of(character)
+            if used + cells > width && !piece.isEmpty {
+                pieces.append(piece)
+                piece = ""
+                used = 0
+            }
+            piece.append(character)
+            used += cells
+        }
+        if !piece.isEmpty { pieces.append(piece) }
+        return pieces
     }
 }
 

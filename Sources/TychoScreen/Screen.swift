@@ -14,10 +14,13 @@ public enum Screen {
         ListView.draw(state, into: &canvas, header: layout.header, body: layout.list)
         TreeView.draw(state, into: &canvas, title: layout.treeTitle, body: layout.tree)
         StatusView.draw(state, into: &canvas, at: layout.status)
+        if let candidates = state.editor?.candidates, !candidates.isEmpty {
+            CompletionView.draw(candidates, into: &canvas, y: (layout.histogram ?? layout.header).y)
+        }
         switch state.overlay {
-        case .help: OverlayView.draw(title: "Keys", lines: HelpText.lines(), scroll: state.overlayScroll, into: &canvas)
-        case .detail(let record): OverlayView.draw(title: "Event", lines: DetailText.lines(record, store: state.store, width: layout.width - 4), scroll: state.overlayScroll, into: &canvas)
-        case .problems: OverlayView.draw(title: "Lines that could not be read", lines: ProblemsText.lines(state.store), scroll: state.overlayScroll, into: &canvas)
+        case .help: OverlayView.draw(title: "Keys", lines: state.overlayLines, scroll: state.overlayScroll, into: &canvas)
+        case .detail: OverlayView.draw(title: "Event", lines: state.overlayLines, scroll: state.overlayScroll, into: &canvas)
+        case .problems: OverlayView.draw(title: "Lines that could not be read", lines: state.overlayLines, scroll: state.overlayScroll, into: &canvas)
         case .facets:
             let lines = FacetText.lines(state.facets, selected: state.overlayScroll)
             let selectedLine = lines.firstIndex { $0.choice == state.overlayScroll } ?? 0
@@ -46,8 +49,7 @@ enum FilterBarView {
             let prompt = editor.purpose == .exportPath ? "export filtered events to: " : "/ "
             var x = canvas.draw(prompt, x: 0, y: rect.y, style: Style(isBold: true, isReverse: true))
             // Show the end of a long filter: that is where the cursor is.
-            var text = editor.text
-            while DisplayWidth.of(SafeText.visible(text)) > room - x - 1 && !text.isEmpty { text.removeFirst() }
+            let text = tail(of: SafeText.visible(editor.text), fitting: room - x - 1)
             x += canvas.draw(text, x: x, y: rect.y, limit: room - x, style: .reverse)
             canvas.draw("█", x: x, y: rect.y, style: .reverse)
             if let error = state.filterError {
@@ -62,33 +64,76 @@ enum FilterBarView {
     }
 }
 
+/// The longest end of `text` that fits in `width` cells (measured once, from the end).
+public func tail(of text: String, fitting width: Int) -> String {
+    var used = 0
+    var start = text.endIndex
+    while start > text.startIndex {
+        let previous = text.index(before: start)
+        used += DisplayWidth.of(text[previous])
+        if used > width { break }
+        start = previous
+    }
+    return String(text[start...])
+}
+
+/// What Tab found while the filter is typed, on the row under the filter bar.
+enum CompletionView {
+    static func draw(_ candidates: [String], into canvas: inout Canvas, y: Int) {
+        canvas.fill(x: 0, y: y, width: canvas.width, height: 1, style: .plain)
+        let x = canvas.draw(" Tab: ", x: 0, y: y, style: .dim)
+        canvas.draw(candidates.joined(separator: "  "), x: x, y: y, limit: canvas.width - x, style: Style(foreground: .cyan, isBold: true))
+    }
+}
+
 /// The timeline: matching events, newest first, one per row.
 enum ListView {
-    /// Column widths; below 80 columns the service column shrinks (and goes) first, so the
-    /// description keeps at least 20 cells.
-    static func columns(width: Int) -> (time: Int, duration: Int, status: Int, source: Int, service: Int) {
-        let service = width >= 120 ? 26 : max(0, min(14, width - 67))
-        return (14, 6, 7, 10, service)
+    /// Column widths. The description keeps at least 20 cells: on narrow screens the service,
+    /// duration, source and status columns shrink and go, in that order.
+    static func columns(width: Int, timeWidth: Int = 14) -> (time: Int, duration: Int, status: Int, source: Int, service: Int) {
+        var room = width - 1 - (timeWidth + 1) - 20
+        func take(_ wanted: Int, atLeast: Int) -> Int {
+            let given = min(wanted, room - 1)
+            guard given >= atLeast else { return 0 }
+            room -= given + 1
+            return given
+        }
+        let status = take(7, atLeast: 4)
+        let source = take(10, atLeast: 6)
+        let duration = take(6, atLeast: 5)
+        let service = take(width >= 120 ? 26 : 14, atLeast: 8)
+        return (timeWidth, duration, status, source, service)
+    }
+
+    /// Whether the list spans more than one year: then times show the year (and drop seconds).
+    static func spansYears(_ state: AppState) -> Bool {
+        guard state.list.count > 1 else { return false }
+        let newest = Timestamp.components(state.store.startTime(state.list[0])).year
+        let oldest = Timestamp.components(state.store.startTime(state.list[state.list.count - 1])).year
+        return newest != oldest
     }
 
     static func timeTitle(_ state: AppState) -> String {
         switch state.timeMode {
         case .utc: "TIME (UTC)"
-        case .local: "TIME (\(state.zoneName))"
+        case .local: "LOCAL (\(state.zoneLabel(at: state.now).dropFirst(3)))"
         case .relative: "TIME (AGO)"
         }
     }
 
-    static func time(_ milliseconds: Int64, _ state: AppState) -> String {
+    static func time(_ milliseconds: Int64, _ state: AppState, withYear: Bool) -> String {
+        let shown: Int64
         switch state.timeMode {
-        case .utc: Format.shortTime(milliseconds)
-        case .local: Format.shortTime(milliseconds + Int64(state.utcOffsetSeconds) * 1000)
-        case .relative: Format.relative(milliseconds, now: state.now)
+        case .utc: shown = milliseconds
+        case .local: shown = milliseconds + Int64(state.utcOffset(at: milliseconds)) * 1000  // that day's offset
+        case .relative: return Format.relative(milliseconds, now: state.now)
         }
+        return withYear ? Format.dateAndMinute(shown) : Format.shortTime(shown)
     }
 
     static func draw(_ state: AppState, into canvas: inout Canvas, header: Rect, body: Rect) {
-        let c = columns(width: body.width)
+        let withYear = spansYears(state) && state.timeMode != .relative
+        let c = columns(width: body.width, timeWidth: withYear ? 16 : 14)
         let anchor = state.filter.anchor
         var x = 1
         let durationTitle = anchor == nil ? "DUR" : "AT T"
@@ -108,7 +153,8 @@ enum ListView {
         while row < body.height {
             if position == markerIndex, let anchor {
                 // The anchor's own row, between the events after it and those before it.
-                let label = "── \(Format.clock(anchor + Int64(state.utcOffsetSeconds) * 1000)) \(state.zoneName) alert (\(Format.shortTime(anchor)) UTC) "
+                let local = Format.clock(anchor + Int64(state.utcOffset(at: anchor)) * 1000)
+                let label = "── \(local) \(state.zoneLabel(at: anchor)) alert (\(Timestamp.format(anchor).prefix(16).replacingT()) UTC) "
                 canvas.draw(label + String(repeating: "─", count: max(0, body.width - DisplayWidth.of(label))), x: 0, y: body.y + row, limit: body.width,
                             style: Style(foreground: .yellow, isBold: true))
                 row += 1
@@ -146,7 +192,7 @@ enum ListView {
                 second = Format.duration(end - start)
             }
             let cells: [(String, Int)] = [
-                (time(start, state), c.time),
+                (time(start, state, withYear: withYear), c.time),
                 (second, c.duration),
                 (status, c.status),
                 (state.store.firstTagValue(record, key: "source"), c.source),

@@ -119,6 +119,7 @@ enum StatusView {
         if state.isLoading { parts.append("loading… \(Format.count(state.store.count)) so far") }
         if !state.newIDs.isEmpty { parts.append("\(Format.count(state.newIDs.count)) new (+)") }
         if !state.isFollowing { parts.append("paused (f follows)") }
+        if !state.marked.isEmpty { parts.append("\(state.marked.count) marked (M copies)") }
         if let notice = state.notice { parts.insert(notice, at: 0) }
         let problems = state.store.problems.count
         if problems > 0 { parts.append("\(Format.count(problems)) bad line\(problems == 1 ? "" : "s") (! to list)") }

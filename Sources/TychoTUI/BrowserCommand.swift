@@ -28,6 +28,7 @@ enum BrowserCommand {
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { stopSignal = $0 }
         }
+        NcursesTerminal.installCrashGuard()
         let mailbox = Mailbox()
         DispatchQueue.global(qos: .userInitiated).async {
             do {
@@ -41,11 +42,11 @@ enum BrowserCommand {
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var state = AppState(store: .empty(), dataDirectory: options.dataDirectory, isLoading: true, now: now,
-                             utcOffsetSeconds: TimeZone.current.secondsFromGMT(), width: terminal.width, height: terminal.height)
-        state.zoneName = TimeZone.current.abbreviation() ?? "local"
+                             timeZone: .current, width: terminal.width, height: terminal.height)
         state.startWith(filter: options.filter)
         let follower = Follower(directory: options.dataDirectory, mailbox: mailbox)
-        Browser.run(&state, on: terminal, updates: { mailbox.take() }, shouldStop: { stopSignal != 0 }, tick: follower.tick)
+        Browser.run(&state, on: terminal, updates: { mailbox.take() }, shouldStop: { stopSignal != 0 }, tick: follower.tick,
+                    clock: { Int64(Date().timeIntervalSince1970 * 1000) })
         terminal.close()
         return stopSignal == 0 || stopSignal == SIGINT ? ExitStatus.success : 128 + stopSignal
     }

@@ -2,6 +2,9 @@ import CNcurses
 import Foundation
 import TychoScreen
 
+/// The handlers that were installed before the crash guard, by signal number.
+nonisolated(unsafe) var crashPreviousActions = [Glibc.sigaction](repeating: Glibc.sigaction(), count: 32)
+
 /// The one place that talks to ncurses: keys in, canvases out.
 final class NcursesTerminal: Terminal {
     /// Why the terminal could not be opened.
@@ -47,6 +50,28 @@ final class NcursesTerminal: Terminal {
         }
         width = Int(CNcurses_cols())
         height = Int(CNcurses_lines())
+    }
+
+    /// On a crash, gives the terminal back before the crash report is printed: the handlers
+    /// restore the terminal, put back the handlers that were there (the Swift runtime's
+    /// backtracer), and let the fault happen again under them.
+    static func installCrashGuard() {
+        for signalNumber in [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE] {
+            var guardAction = Glibc.sigaction()
+            guardAction.__sigaction_handler.sa_handler = { signalNumber in
+                endwin()
+                if signalNumber >= 0 && signalNumber < 32 {
+                    var previous = crashPreviousActions[Int(signalNumber)]
+                    sigaction(signalNumber, &previous, nil)
+                }
+                raise(signalNumber)  // delivered to the restored handler once this one returns
+            }
+            sigemptyset(&guardAction.sa_mask)
+            guardAction.sa_flags = 0
+            var previous = Glibc.sigaction()
+            sigaction(signalNumber, &guardAction, &previous)
+            crashPreviousActions[Int(signalNumber)] = previous
+        }
     }
 
     /// Gives the terminal back as it was.
@@ -149,12 +174,14 @@ final class NcursesTerminal: Terminal {
         }
     }
 
-    /// OSC 52, written around ncurses straight to the terminal; inside tmux it is wrapped in a
-    /// passthrough sequence so it reaches the outer terminal.
+    /// OSC 52, written around ncurses straight to the terminal. Inside tmux it goes twice: plain,
+    /// which tmux takes into its buffer (set-clipboard) and passes on, and wrapped in a
+    /// passthrough sequence for a tmux that allows passthrough.
     func copyToClipboard(_ text: String) {
-        var sequence = "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+        let plain = "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+        var sequence = plain
         if ProcessInfo.processInfo.environment["TMUX"] != nil {
-            sequence = "\u{1B}Ptmux;" + sequence.replacingOccurrences(of: "\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\"
+            sequence += "\u{1B}Ptmux;" + plain.replacingOccurrences(of: "\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\"
         }
         fputs(sequence, CNcurses_stdout())
         fflush(CNcurses_stdout())

@@ -132,8 +132,8 @@ final class BrowserSessionTests: XCTestCase {
             for x in 0..<canvas.width { cells += canvas[x, y].isContinuation ? 0 : max(1, DisplayWidth.of(canvas[x, y].text)) }
             XCTAssertEqual(cells, 70, "row \(y) has exactly the canvas width in cells")
         }
-        XCTAssertEqual(canvas.rowText(2), "▶12-01 10:00:00 0s     success x              修复登录问题 デプロイ完…")
-        XCTAssertEqual(canvas.rowText(3), " 12-01 09:00:00 0s     success y              plain")
+        XCTAssertEqual(canvas.rowText(2), "▶12-01 10:00:00 0s     success x          修复登录问题 デプロイ完了 …")
+        XCTAssertEqual(canvas.rowText(3), " 12-01 09:00:00 0s     success y          plain")
     }
 
     func testNewStoreKeepsTheSelectionAndFilter() throws {

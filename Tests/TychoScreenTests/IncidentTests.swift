@@ -1,3 +1,4 @@
+import Foundation
 import TychoModel
 import TychoScreen
 import XCTest
@@ -17,7 +18,7 @@ final class IncidentTests: XCTestCase {
         let lines = rows(Screen.render(state))
         XCTAssertEqual(lines[2], " TIME (UTC)     AT T   STATUS  SOURCE     SERVICE/ENV    DESCRIPTION")
         XCTAssertEqual(lines[3], " 12-01 10:30:00 +10m   fail    spinnaker  svc-a/prod     Deploy svc-a to prod")
-        XCTAssertTrue(lines[4].hasPrefix("── 10:20 UTC alert (12-01 10:20:00 UTC) ──"), lines[4])
+        XCTAssertTrue(lines[4].hasPrefix("── 10:20 UTC+00:00 alert (2026-12-01 10:20 UTC) ──"), lines[4])
         XCTAssertEqual(lines[5], "▶12-01 10:16:00 -4m    success chef       staging        chef run on staging-host-1")
         XCTAssertEqual(lines[6], " 12-01 10:15:00 -5m●   success spinnaker  svc-a/staging  Deploy svc-a to staging",
                        "the staging deploy ran 10:15–10:20: running at the anchor")
@@ -46,12 +47,12 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(state.store.id(state.selectedRecord!), "deploy-prod")
         state.apply(.jumpToFailure(1))
         XCTAssertEqual(state.store.id(state.selectedRecord!), "deploy-prod", "no later failure: stays")
-        XCTAssertEqual(state.notice, "no later failure in this list")
+        XCTAssertEqual(state.notice, "no older failure below")
         state.apply([.first, .switchFocus])
         state.apply([.move(-10)])
         state.apply(.jumpToFailure(1))
         XCTAssertEqual(state.treeCursorRecord.map(state.store.id), "flag-1", "the flag's tree has no failure: the cursor stays")
-        XCTAssertEqual(state.notice, "no later failure in this tree")
+        XCTAssertEqual(state.notice, "no failure below in this tree")
         state.apply([.switchFocus, .move(1), .switchFocus, .first, .jumpToFailure(1)])
         XCTAssertEqual(state.treeCursorRecord.map(state.store.id), "deploy-prod")
     }
@@ -80,14 +81,14 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(terminal.clipboard[0], "deploy-staging")
         XCTAssertTrue(terminal.clipboard[1].hasPrefix(#"{"id": "deploy-staging", "parent_id": "build-1""#))
         XCTAssertEqual(terminal.clipboard[2], """
-            | time (UTC) | local (UTC) | id | source | status | description |
+            | time (UTC) | local (\(state.timeZone.identifier)) | id | source | status | description |
             |---|---|---|---|---|---|
             | 2026-12-01 10:05:00 | 10:05 | build-1 | jenkins | success | Build svc-a #12 |
             | 2026-12-01 10:15:00 | 10:15 | deploy-staging | spinnaker | success | Deploy svc-a to staging |
 
             """)
         XCTAssertEqual(terminal.clipboard[3], "since:2026-12-01T00:00:00+00:00 svc-a")
-        XCTAssertTrue(terminal.frames.last!.text.contains("copied view to the clipboard"))
+        XCTAssertTrue(terminal.frames.last!.text.contains("sent view to the clipboard (OSC 52)"))
     }
 
     func testExportNeverOverwritesWithoutAsking() throws {
@@ -115,12 +116,11 @@ final class IncidentTests: XCTestCase {
 
     func testTimeColumnCyclesUTCLocalRelative() throws {
         var state = makeState(try makeStore(releaseLines()), width: 80, height: 16)
-        state.utcOffsetSeconds = 3600
-        state.zoneName = "CET"
-        state.now = try Timestamp.parse("2026-12-01T12:00:00Z")
+        state.timeZone = TimeZone(identifier: "Europe/Berlin")!
+        state.apply(.clock(try Timestamp.parse("2026-12-01T12:00:00Z")))
         state.apply(.cycleTimeMode)
         var lines = rows(Screen.render(state))
-        XCTAssertTrue(lines[1].hasPrefix(" TIME (CET)"), lines[1])
+        XCTAssertTrue(lines[1].hasPrefix(" LOCAL (+01:00)"), lines[1])
         XCTAssertTrue(lines[2].hasPrefix("▶12-01 12:00:00"), lines[2])
         state.apply(.cycleTimeMode)
         lines = rows(Screen.render(state))
@@ -135,8 +135,8 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(state.histogram.failures.reduce(0, +), 1)
         let canvas = Screen.render(state)
         let strip = canvas.rowText(1)
-        XCTAssertTrue(strip.hasPrefix("12-01 09:20:00 "), strip)
-        XCTAssertTrue(strip.hasSuffix(" 12-01 10:35:00"), strip)
+        XCTAssertTrue(strip.hasPrefix("2026-12-01 09:20 "), strip)
+        XCTAssertTrue(strip.hasSuffix(" 2026-12-01 10:35"), strip)
         XCTAssertTrue(strip.contains("█"))
         let failedColumn = (0..<canvas.width).first { canvas[$0, 1].style.foreground == .red }
         XCTAssertNotNil(failedColumn, "the failed deploy's slice is red")

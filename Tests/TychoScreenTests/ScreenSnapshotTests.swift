@@ -7,13 +7,13 @@ final class ScreenSnapshotTests: XCTestCase {
         let state = makeState(try makeStore(releaseLines()), width: 80, height: 16)
         assertScreen(Screen.render(state), """
          all events  (/ to filter, ? for help)                            6 of 6 events
-         TIME (UTC)     DUR    STATUS  SOURCE     SERVICE/ENV   DESCRIPTION
-        ▶12-01 11:00:00 0s     success launchdar… prod          Feature flag checkout-v…
-         12-01 10:30:00 15m    fail    spinnaker  svc-a/prod    Deploy svc-a to prod
-         12-01 10:16:00 0s     success chef       staging       chef run on staging-hos…
-         12-01 10:15:00 5m     success spinnaker  svc-a/staging Deploy svc-a to staging
-         12-01 10:05:00 4m     success jenkins    svc-a         Build svc-a #12
-         12-01 10:00:00 0s     success github                   Fix cache eviction
+         TIME (UTC)     DUR    STATUS  SOURCE     SERVICE/ENV    DESCRIPTION
+        ▶12-01 11:00:00 0s     success launchdar… prod           Feature flag checkout-…
+         12-01 10:30:00 15m    fail    spinnaker  svc-a/prod     Deploy svc-a to prod
+         12-01 10:16:00 0s     success chef       staging        chef run on staging-ho…
+         12-01 10:15:00 5m     success spinnaker  svc-a/staging  Deploy svc-a to staging
+         12-01 10:05:00 4m     success jenkins    svc-a          Build svc-a #12
+         12-01 10:00:00 0s     success github                    Fix cache eviction
         ── tree of flag-1 · 1 shown (Tab to focus) ─────────────────────────────────────
         • launchdarkly/feature-flag  success  Feature flag checkout-v2 on
 

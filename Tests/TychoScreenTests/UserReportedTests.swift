@@ -1,0 +1,114 @@
+import Foundation
+import TychoModel
+import TychoScreen
+import XCTest
+
+/// Faults a first-time user hit, each kept as a test of its whole kind.
+final class UserReportedTests: XCTestCase {
+    func testHugeWindowsAndTimesAreRefusedOrCappedNeverOverflow() throws {
+        var state = makeState(try makeStore(releaseLines()))
+        state.startWith(filter: "at:2026-12-01T10:20:00Z window:2000000000000h+600000000000h")
+        XCTAssertNotNil(state.filterError, "a window longer than 10,000 years is refused")
+        state.apply(.filterCancel)
+        state.startWith(filter: "since:15250284452w until:9999-12-31T00:00:00Z")
+        XCTAssertNotNil(state.filterError)
+        state.apply(.filterCancel)
+        state.startWith(filter: "at:2026-12-01T10:20:00Z")
+        for _ in 0..<80 { state.apply(.zoom(2)) }  // far past any sensible width: capped at 100 years a side
+        XCTAssertEqual(state.filter.window.before, 100 * 366 * 86_400_000)
+        XCTAssertEqual(state.list.count, 6)
+        _ = Screen.render(state)
+    }
+
+    func testAVeryLongFilterStillDrawsItsEnd() throws {
+        var state = makeState(try makeStore(releaseLines()), width: 120, height: 30)
+        state.apply(.startFilter)
+        state.apply(.filterInsert(String(repeating: "abcdefghij", count: 2_000) + "THE-END"))
+        let top = rows(Screen.render(state))[0]
+        XCTAssertTrue(top.contains("THE-END█"), top)
+        XCTAssertEqual(tail(of: "ab修复", fitting: 3), "复")
+        XCTAssertEqual(tail(of: "ab修复", fitting: 5), "b修复")
+    }
+
+    func testAHugeDescriptionOpensInPartAndLongWordsWrap() throws {
+        let huge = String(repeating: "B", count: 200_000)
+        let url = "https://deploy.example.com/" + String(repeating: "x", count: 150) + "/END"
+        let store = try makeStore([#"{"id": "big", "start_time": "2026-12-01T10:00:00Z", "description": "\#(huge)", "detail_urls": {"log": "\#(url)"}}"#])
+        var state = makeState(store, width: 80, height: 24)
+        state.apply(.openDetail)
+        XCTAssertTrue(state.overlayLines.contains { $0.contains("more bytes: tycho get big") })
+        XCTAssertTrue(state.overlayLines.contains { $0.hasSuffix("/END") }, "a long URL is broken onto lines, not cut")
+        XCTAssertTrue(state.overlayLines.allSatisfy { DisplayWidth.of($0) <= 78 })
+    }
+
+    func testTabShowsTheCandidatesWhenThereAreSeveral() throws {
+        var state = makeState(try makeStore(releaseLines()))
+        state.apply(.startFilter)
+        state.type("source:")
+        state.apply(.filterComplete)
+        let lines = rows(Screen.render(state))
+        XCTAssertEqual(lines[1], " Tab: source:spinnaker  source:chef  source:github  source:jenkins  source:laun…", "most common first")
+    }
+
+    func testRelativeTimesFollowTheClock() throws {
+        let base = try Timestamp.parse("2026-12-01T10:30:00Z")
+        var state = AppState(store: try makeStore(releaseLines()), dataDirectory: "data", now: base, width: 80, height: 24)
+        state.startWith(filter: "since:20m")
+        XCTAssertEqual(state.list.count, 4, "10:10 on: host-1, both deploys, and the staging deploy still running")
+        state.apply(.clock(base + 30 * 60_000))
+        XCTAssertEqual(state.list.count, 2, "half an hour later, since:20m starts at 10:40: the flag and the still-running prod deploy")
+    }
+
+    func testLocalTimesUseEachEventsOwnOffsetAcrossDaylightSaving() throws {
+        let store = try makeStore([line("summer", start: "2026-05-09T07:29:02Z", tags: ["source": "apt"]),
+                                   line("winter", start: "2026-12-01T07:29:02Z", tags: ["source": "apt"])])
+        var state = makeState(store, width: 80, height: 16)
+        state.timeZone = TimeZone(identifier: "America/New_York")!
+        state.apply(.cycleTimeMode)
+        let lines = rows(Screen.render(state))
+        XCTAssertTrue(lines[2].hasPrefix("▶12-01 02:29:02"), lines[2])
+        XCTAssertTrue(lines[3].hasPrefix(" 05-09 03:29:02"), lines[3])
+    }
+
+    func testFacetsAndViewStringsQuoteAwkwardTagNames() throws {
+        let store = try makeStore([#"{"id": "odd", "start_time": "2026-12-01T10:00:00Z", "tags": {"k:v": ["a:b"], "space key": ["v v"], "-neg": ["x"]}}"#,
+                                   line("plain", start: "2026-12-01T09:00:00Z", tags: ["source": "x"])])
+        for (key, value) in [("-neg", "x"), ("k:v", "a:b"), ("space key", "v v")] {
+            var state = makeState(store)
+            state.startWith(filter: TagTerm(key: key, value: value).filterTerm())
+            XCTAssertNil(state.filterError, state.filterText)
+            XCTAssertEqual(state.list.count, 1, state.filterText)
+            XCTAssertEqual(state.filter.tags, [TagTerm(key: key, value: value)])
+            let again = try EventFilter(parsing: state.filter.viewString, now: 0)
+            XCTAssertEqual(again, state.filter)
+            state.startWith(filter: TagTerm(key: key, value: value).filterTerm(isExcluded: true))
+            XCTAssertEqual(state.list.count, 1, "excluding it leaves the other event")
+        }
+    }
+
+    func testTheSmallestUsableScreenStillShowsDescriptions() throws {
+        let state = makeState(try makeStore(releaseLines()), width: 40, height: 10)
+        let lines = rows(Screen.render(state))
+        XCTAssertTrue(lines[1].contains("DESCRIPTION"), lines[1])
+        XCTAssertTrue(lines[2].contains("Feature flag"), lines[2])
+    }
+
+    func testListsSpanningYearsShowTheYear() throws {
+        let store = try makeStore([line("new", start: "2026-12-01T10:00:00Z"), line("old", start: "2018-12-31T18:38:52Z")])
+        let lines = rows(Screen.render(makeState(store, width: 80, height: 16)))
+        XCTAssertTrue(lines[2].hasPrefix("▶2026-12-01 10:00"), lines[2])
+        XCTAssertTrue(lines[3].hasPrefix(" 2018-12-31 18:38"), lines[3])
+    }
+
+    func testExportRefusesTheDataDirectoryAndAnEmptyName() throws {
+        var state = makeState(try makeStore(releaseLines()))
+        state.apply(.startExport)
+        state.apply(.filterClear)
+        state.apply(.filterApply)
+        XCTAssertEqual(state.notice, "type a file name to export to (Esc cancels)")
+        state.type("data/out.jsonl")
+        state.apply(.filterApply)
+        XCTAssertTrue(state.notice?.hasPrefix("not inside the data directory") == true)
+        XCTAssertTrue(state.takeEffects().isEmpty)
+    }
+}
