@@ -38,8 +38,8 @@ enum Processes {
         var environment = ProcessInfo.processInfo.environment
         environment["TYCHO_DATA"] = nil
         process.environment = environment
-        FileManager.default.createFile(atPath: standardOutput, contents: nil)
-        FileManager.default.createFile(atPath: standardError, contents: nil)
+        _ = FileManager.default.createFile(atPath: standardOutput, contents: nil)
+        _ = FileManager.default.createFile(atPath: standardError, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: standardOutput))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: standardError))
         if let standardInput {
