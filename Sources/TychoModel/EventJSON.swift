@@ -97,13 +97,15 @@ public enum EventJSON {
             default: escape = nil
             }
             if let escape {
-                out.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
+                // Not `out.unicodeScalars.append`: that view copies the whole of `out` on every
+                // call, which made printing N events take O(N²) time.
+                out += Substring(scalars[plainStart..<index])
                 out += escape
                 plainStart = scalars.index(after: index)
             }
             index = scalars.index(after: index)
         }
-        out.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
+        out += Substring(scalars[plainStart..<scalars.endIndex])
         out += "\""
     }
 
