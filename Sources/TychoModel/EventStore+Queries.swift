@@ -23,7 +23,9 @@ extension EventStore {
         var cursors = [Int](repeating: 0, count: max(included.count, excluded.count))
 
         func accepts(_ position: UInt32) -> Bool {
-            if position >= window.overlapCheckFrom, let from, ends[Int(timeline[Int(position)])] < from { return false }
+            // Checked everywhere, not only from `overlapCheckFrom` on: an event whose end_time
+            // precedes its start_time can start after `from` and still end before it.
+            if let from, ends[Int(timeline[Int(position)])] < from { return false }
             for k in included.indices.dropFirst() {
                 cursors[k] = lowerBound(included[k], position, from: cursors[k])
                 if cursors[k] == included[k].count || included[k][cursors[k]] != position { return false }
