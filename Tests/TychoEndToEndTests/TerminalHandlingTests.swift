@@ -87,7 +87,7 @@ final class TerminalHandlingTests: TmuxTestCase {
         }
         try session.sendKeys("G")
         try session.resize(width: 120, height: 35)
-        let text = try session.waitUntil("the last event is selected at 120×35") { $0.contains("▶12-31 18:18:52") && isComplete($0, width: 120, height: 35) }
+        let text = try session.waitUntil("the last event is selected at 120×35") { isComplete($0, width: 120, height: 35) && (try? BrowserScreen($0).selectedRow?.contains("user-commit-hash")) == true }
         let screen = try BrowserScreen(text)
         XCTAssertTrue(screen.filterBar.hasSuffix("1,165 of 1,165 events"), screen.filterBar)
         XCTAssertEqual(screen.listRows.last, screen.selectedRow, "the last event is not on the last list row")

@@ -22,6 +22,8 @@ final class TmuxSession {
     let target = "T"
     private let tmux: String
     private var isKilled = false
+    /// The server's socket: tmux leaves it behind after kill-server, so `kill()` removes it.
+    private var socketPath: String?
 
     /// Starts `command` (a shell command line) in a `width`×`height` pane. With `isGated`, the
     /// pane first waits for Enter (see `release()`), so `recordOutput(to:)` can be in place
@@ -32,6 +34,7 @@ final class TmuxSession {
         let gate = isGated ? "read _; " : ""
         try run(["-f", "/dev/null", "new-session", "-d", "-s", target, "-x", "\(width)", "-y", "\(height)",
                  "\(gate)\(command); echo EXITED rc=$?; sleep 30"])
+        socketPath = try? format("#{socket_path}")
     }
 
     deinit { kill() }
@@ -139,6 +142,7 @@ final class TmuxSession {
         guard !isKilled else { return }
         isKilled = true
         _ = try? run(["kill-server"])
+        if let socketPath, !socketPath.isEmpty { unlink(socketPath) }
     }
 
     // MARK: - Running tmux
