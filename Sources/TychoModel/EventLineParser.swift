@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Why a line was rejected; becomes `file:line: reason`.
 struct LineError: Error {
     let reason: String
@@ -7,40 +13,78 @@ struct LineError: Error {
 /// straight from its bytes into a segment's columns.
 ///
 /// A hand-written scanner: Foundation's JSON is 12–20× too slow for a million lines, and the
-/// event shape is fixed, so strings are decoded once into the arena and nothing else allocates.
-/// Unknown members are skipped (iteratively, so deep nesting cannot overflow the stack).
+/// event shape is fixed. Strings without escapes (nearly all) are found eight bytes at a time
+/// and used in place; only escaped ones are decoded, into `scratch`. Nothing is written to the
+/// columns until the whole line has parsed. Unknown members are skipped (iteratively, so deep
+/// nesting cannot overflow the stack).
 struct EventLineParser {
     private var base = UnsafePointer<UInt8>(bitPattern: 1)!
     private var count = 0
     private var i = 0
+    /// Escaped strings of the current line, decoded.
     private var scratch: [UInt8] = []
-    private let outer = Fields()
-    private let inner = Fields()
+    /// Recently interned short tag names and values (see `intern`).
+    private var tagCache = [TagCacheEntry](repeating: TagCacheEntry(), count: 256)
+    private var outer = Fields()
+    private var inner = Fields()
+    private var isWrapped = false
     private var containers: [UInt8] = []
+    /// This segment's ids so far (hash → record), so a parent named a few lines up is stored
+    /// as that record's number instead of a second copy of the id.
+    private var localIDs = HashIndex(expected: 1024)
 
     /// Parses `line` (no newline) and appends its record to `columns`; on error nothing is appended.
     mutating func parse(_ line: UnsafeRawBufferPointer, lineNumber: Int, into columns: inout SegmentColumns) throws(LineError) {
         try parseObject(line, into: &columns)
-        let fields = outer.wrapped ?? outer
-        if fields.deletedID == nil || outer.wrapped != nil {
-            guard fields.start != nil || fields.end != nil else { throw LineError(reason: "no start_time or end_time") }
+        // Scalars only: copying a `Fields` costs a retain and release per array in it.
+        let (id, deletedID, hasTime) = isWrapped
+            ? (inner.id, inner.deletedID, inner.start != nil || inner.end != nil)
+            : (outer.id, outer.deletedID, outer.start != nil || outer.end != nil)
+        if deletedID == nil || isWrapped {
+            guard hasTime else { throw LineError(reason: "no start_time or end_time") }
         }
-        if let id = fields.deletedID ?? fields.id, id.isEmpty { throw LineError(reason: "empty id") }
-        commit(line, lineNumber: lineNumber, into: &columns)
+        if let id = deletedID ?? id, id.length == 0 { throw LineError(reason: "empty id") }
+        var generatedID: Span?
+        if (isWrapped ? inner.id : outer.deletedID ?? outer.id) == nil {
+            let offset = scratch.count
+            Self.appendGeneratedID(for: line, to: &scratch)
+            generatedID = Span(start: offset, length: scratch.count - offset, isDecoded: true)
+        }
+        // Disjoint stored properties, so neither `Fields` is copied.
+        if isWrapped {
+            Self.commit(inner, isDeletion: false, generatedID: generatedID, line: base, lineNumber: lineNumber,
+                        scratch: scratch, localIDs: &localIDs, into: &columns)
+        } else {
+            Self.commit(outer, isDeletion: outer.deletedID != nil, generatedID: generatedID, line: base, lineNumber: lineNumber,
+                        scratch: scratch, localIDs: &localIDs, into: &columns)
+        }
     }
 
     /// Parses one JSON object (an event or its wrapper) and returns the fields it gave, with no
-    /// defaults applied: what a write needs to tell "given" from "missing".
+    /// defaults applied: what a write needs to tell "given" from "missing". The strings are
+    /// stored in `columns.arena`.
     mutating func parseGivenFields(_ text: UnsafeRawBufferPointer, into columns: inout SegmentColumns) throws(LineError) -> GivenFields {
         try parseObject(text, into: &columns)
-        let fields = outer.wrapped ?? outer
-        return GivenFields(id: fields.id, parent: fields.parent, source: fields.source, description: fields.description,
-                           start: fields.start, end: fields.end, detailURLs: fields.detailURLs,
-                           tagPairs: fields.hasTags ? fields.tagPairs : nil)
+        let fields = isWrapped ? inner : outer
+        func store(_ span: Span?) -> StringRef? {
+            guard let span else { return nil }
+            return withBytes(span) { columns.arena.store($0) }
+        }
+        var detailURLs: StringRef?
+        if fields.hasDetailURLs {
+            let offset = columns.arena.count
+            scratch.withUnsafeBytes { decoded in
+                SpanBytes(line: UnsafeRawPointer(base), decoded: decoded).appendURLBlob(fields.urls, to: &columns.arena)
+            }
+            detailURLs = StringRef(offset: UInt32(offset), length: UInt32(columns.arena.count - offset))
+        }
+        return GivenFields(id: store(fields.id), parent: store(fields.parent), source: store(fields.source),
+                           description: store(fields.description), start: fields.start, end: fields.end,
+                           detailURLs: detailURLs, tagPairs: fields.hasTags ? fields.tagPairs : nil)
     }
 
-    /// Reads the object in `line` into `outer` (and `inner` for a wrapper); strings go to the arena,
-    /// which is rolled back on error.
+    /// Reads the object in `line` into `outer` (and `inner` for a wrapper). Strings are left in
+    /// the line, or decoded into `scratch`; nothing is written to the arena.
     private mutating func parseObject(_ line: UnsafeRawBufferPointer, into columns: inout SegmentColumns) throws(LineError) {
         guard let start = line.baseAddress, line.count > 0 else { throw LineError(reason: "empty line") }
         base = start.assumingMemoryBound(to: UInt8.self)
@@ -49,30 +93,25 @@ struct EventLineParser {
         if let bad = firstInvalidUTF8(UnsafeBufferPointer(start: base, count: count)) {
             throw LineError(reason: "invalid UTF-8 at column \(bad + 1)")
         }
-        let arenaMark = columns.arena.count
-        do {
-            try parseLine(into: &columns)
-        } catch {
-            columns.arena.removeSubrange(arenaMark...)
-            throw error
-        }
-    }
-
-    private mutating func parseLine(into columns: inout SegmentColumns) throws(LineError) {
-        outer.reset()
+        if !scratch.isEmpty { scratch.removeAll(keepingCapacity: true) }
+        isWrapped = false
         skipWhitespace()
         guard i < count, base[i] == Byte.openBrace else {
             throw LineError(reason: i < count ? "expected a JSON object, found \(typeName(base[i]))" : "empty line")
         }
         i += 1
-        try parseMembers(of: outer, isTopLevel: true, into: &columns)
+        var fields = Fields()
+        swap(&fields, &outer)  // reuse the tag lists' capacity
+        defer { swap(&fields, &outer) }
+        fields.reset()
+        try parseMembers(of: &fields, isTopLevel: true, into: &columns)
         skipWhitespace()
         guard i == count else { throw syntax("unexpected text after the JSON object") }
     }
 
     // MARK: - Members
 
-    private mutating func parseMembers(of fields: Fields, isTopLevel: Bool, into columns: inout SegmentColumns) throws(LineError) {
+    private mutating func parseMembers(of fields: inout Fields, isTopLevel: Bool, into columns: inout SegmentColumns) throws(LineError) {
         skipWhitespace()
         if i < count && base[i] == Byte.closeBrace {
             i += 1
@@ -87,21 +126,24 @@ struct EventLineParser {
             skipWhitespace()
             guard i < count else { throw syntax("expected a value") }
             switch key {
-            case .id: (fields.id, fields.idGiven) = (try readOptionalString("id", into: &columns.arena), true)
-            case .parentID: fields.parent = try readOptionalString("parent_id", into: &columns.arena)
-            case .sourceID: fields.source = try readOptionalString("source_id", into: &columns.arena)
-            case .description: fields.description = try readOptionalString("description", into: &columns.arena)
+            case .id: fields.id = try readOptionalString("id")
+            case .parentID: fields.parent = try readOptionalString("parent_id")
+            case .sourceID: fields.source = try readOptionalString("source_id")
+            case .description: fields.description = try readOptionalString("description")
             case .startTime: fields.start = try readOptionalTime("start_time")
             case .endTime: fields.end = try readOptionalTime("end_time")
-            case .detailURLs: fields.detailURLs = try readDetailURLs(into: &columns.arena)
-            case .tags: try readTags(into: fields, columns: &columns)
+            case .detailURLs: try readDetailURLs(into: &fields)
+            case .tags: try readTags(into: &fields, columns: &columns)
             case .event where isTopLevel && base[i] == Byte.openBrace:
                 i += 1
-                inner.reset()
-                try parseMembers(of: inner, isTopLevel: false, into: &columns)
-                fields.wrapped = inner
+                var wrapped = Fields()
+                swap(&wrapped, &inner)
+                defer { swap(&wrapped, &inner) }
+                wrapped.reset()
+                try parseMembers(of: &wrapped, isTopLevel: false, into: &columns)
+                isWrapped = true
             case .delete where isTopLevel:
-                fields.deletedID = try readOptionalString("delete", into: &columns.arena)
+                fields.deletedID = try readOptionalString("delete")
             default: try skipValue()
             }
             skipWhitespace()
@@ -123,8 +165,10 @@ struct EventLineParser {
 
     /// Reads a member name (after its opening quote) and says which field it names.
     private mutating func readKey() throws(LineError) -> Key {
-        try readStringIntoScratch()
-        return scratch.withUnsafeBufferPointer { name -> Key in
+        let mark = scratch.count
+        let name = try readString()
+        defer { dropScratch(from: mark) }
+        return withBytes(name) { name -> Key in
             switch name.count {
             case 2 where matches(name, "id"): return .id
             case 4 where matches(name, "tags"): return .tags
@@ -141,42 +185,51 @@ struct EventLineParser {
         }
     }
 
-    private func matches(_ name: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
-        literal.withUTF8Buffer { $0.elementsEqual(name) }
+    @inline(__always)
+    private func matches(_ name: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        memcmp(name.baseAddress!, literal.utf8Start, name.count) == 0
     }
 
     // MARK: - Typed values
 
     /// A string member, or nil for `null`; any other type is an error naming the member.
-    private mutating func readOptionalString(_ name: String, into arena: inout [UInt8]) throws(LineError) -> StringRef? {
+    private mutating func readOptionalString(_ name: StaticString) throws(LineError) -> Span? {
         if base[i] == Byte.quote {
             i += 1
-            let offset = arena.count
-            try readStringBody(into: &arena)
-            return StringRef(offset: UInt32(truncatingIfNeeded: offset), length: UInt32(truncatingIfNeeded: arena.count - offset))
+            return try readString()
         }
         if try readNull() { return nil }
         throw LineError(reason: "\(name) must be a string, not \(typeName(base[i]))")
     }
 
-    private mutating func readOptionalTime(_ name: String) throws(LineError) -> Int64? {
+    private mutating func readOptionalTime(_ name: StaticString) throws(LineError) -> Int64? {
         if try readNull() { return nil }
         guard base[i] == Byte.quote else { throw LineError(reason: "\(name) must be a string, not \(typeName(base[i]))") }
         i += 1
-        try readStringIntoScratch()
-        do {
-            return try scratch.withUnsafeBufferPointer { buffer throws(Timestamp.Invalid) in try Timestamp.parse(buffer) }
-        } catch {
-            let shown = String(decoding: scratch.prefix(40), as: UTF8.self)
+        let mark = scratch.count
+        let text = try readString()
+        defer { dropScratch(from: mark) }
+        let parsed = withBytes(text) { bytes in
+            Result { () throws(Timestamp.Invalid) in
+                try Timestamp.parse(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+            }
+        }
+        switch parsed {
+        case .success(let time): return time
+        case .failure(let error):
+            let shown = withBytes(text) { String(decoding: $0.prefix(40), as: UTF8.self) }
             throw LineError(reason: "\(name) \(quoted(shown)): \(error.reason)")
         }
     }
 
-    private mutating func readDetailURLs(into arena: inout [UInt8]) throws(LineError) -> StringRef? {
-        if try readNull() { return nil }
+    /// `detail_urls`, as name and URL spans (written as a `URLBlob` when the record is stored).
+    private mutating func readDetailURLs(into fields: inout Fields) throws(LineError) {
+        if !fields.urls.isEmpty { fields.urls.removeAll(keepingCapacity: true) }
+        fields.hasDetailURLs = false
+        if try readNull() { return }
         guard base[i] == Byte.openBrace else { throw LineError(reason: "detail_urls must be an object, not \(typeName(base[i]))") }
         i += 1
-        let offset = arena.count
+        fields.hasDetailURLs = true
         skipWhitespace()
         if i < count && base[i] == Byte.closeBrace {
             i += 1
@@ -184,40 +237,27 @@ struct EventLineParser {
             while true {
                 skipWhitespace()
                 try expect(Byte.quote, "a member name")
-                let nameStart = arena.count
-                URLBlob.appendLength(0, to: &arena)
-                try readStringBody(into: &arena)
-                setLength(at: nameStart, in: &arena)
+                let name = try readString()
                 skipWhitespace()
                 try expect(Byte.colon, "':' after a member name")
                 skipWhitespace()
                 guard i < count, base[i] == Byte.quote else {
-                    let name = String(decoding: arena[(nameStart + 4)...], as: UTF8.self)
-                    throw LineError(reason: "detail_urls.\(name) must be a string, not \(i < count ? typeName(base[i]) : "nothing")")
+                    let shown = withBytes(name) { String(decoding: $0, as: UTF8.self) }
+                    throw LineError(reason: "detail_urls.\(shown) must be a string, not \(i < count ? typeName(base[i]) : "nothing")")
                 }
                 i += 1
-                let urlStart = arena.count
-                URLBlob.appendLength(0, to: &arena)
-                try readStringBody(into: &arena)
-                setLength(at: urlStart, in: &arena)
+                let url = try readString()
+                fields.urls.append(name)
+                fields.urls.append(url)
                 if try endOfContainer(Byte.closeBrace) { break }
             }
-        }
-        return StringRef(offset: UInt32(truncatingIfNeeded: offset), length: UInt32(truncatingIfNeeded: arena.count - offset))
-    }
-
-    private func setLength(at position: Int, in arena: inout [UInt8]) {
-        let length = UInt32(truncatingIfNeeded: arena.count - position - 4).littleEndian
-        withUnsafeBytes(of: length) { bytes in
-            for k in 0..<4 { arena[position + k] = bytes[k] }
         }
     }
 
     /// `{"key": ["value", ...]}`; a single string stands for a one-value list. A repeated key
     /// replaces the earlier one (as in JSON parsers generally); repeated values count once.
-    private mutating func readTags(into fields: Fields, columns: inout SegmentColumns) throws(LineError) {
-        fields.tagPairs.removeAll(keepingCapacity: true)
-        fields.tagKeys.removeAll(keepingCapacity: true)
+    private mutating func readTags(into fields: inout Fields, columns: inout SegmentColumns) throws(LineError) {
+        fields.clearTags()
         fields.hasTags = true
         if try readNull() { return }
         guard base[i] == Byte.openBrace else { throw LineError(reason: "tags must be an object, not \(typeName(base[i]))") }
@@ -230,8 +270,10 @@ struct EventLineParser {
         while true {
             skipWhitespace()
             try expect(Byte.quote, "a tag name")
-            try readStringIntoScratch()
-            let key = scratch.withUnsafeBytes { columns.internKey($0) }
+            let mark = scratch.count
+            let name = try readString()
+            let key = internSpan(name, key: nil, into: &columns)
+            dropScratch(from: mark)
             if fields.tagKeys.contains(key) {
                 for k in stride(from: fields.tagKeys.count - 1, through: 0, by: -1) where fields.tagKeys[k] == key {
                     fields.tagKeys.remove(at: k)
@@ -244,7 +286,7 @@ struct EventLineParser {
             guard i < count else { throw syntax("expected a value") }
             if base[i] == Byte.quote {
                 i += 1
-                try readTagValue(key: key, into: fields, columns: &columns)
+                try readTagValue(key: key, into: &fields, columns: &columns)
             } else if base[i] == Byte.openBracket {
                 i += 1
                 skipWhitespace()
@@ -257,7 +299,7 @@ struct EventLineParser {
                             throw LineError(reason: "tag \(quoted(columns.tagArena.string(columns.keyNames[Int(key)]))) values must be strings, found \(i < count ? typeName(base[i]) : "nothing")")
                         }
                         i += 1
-                        try readTagValue(key: key, into: fields, columns: &columns)
+                        try readTagValue(key: key, into: &fields, columns: &columns)
                         if try endOfContainer(Byte.closeBracket) { break }
                     }
                 }
@@ -268,13 +310,43 @@ struct EventLineParser {
         }
     }
 
-    private mutating func readTagValue(key: UInt32, into fields: Fields, columns: inout SegmentColumns) throws(LineError) {
-        try readStringIntoScratch()
-        let pair = scratch.withUnsafeBytes { columns.internPair(key: key, value: $0) }
+    private mutating func readTagValue(key: UInt32, into fields: inout Fields, columns: inout SegmentColumns) throws(LineError) {
+        let mark = scratch.count
+        let value = try readString()
+        let pair = internSpan(value, key: key, into: &columns)
+        dropScratch(from: mark)
         if !fields.tagPairs.contains(pair) {
             fields.tagPairs.append(pair)
             fields.tagKeys.append(key)
         }
+    }
+
+    /// `intern` for a span. (Not through `withBytes`: a mutating call inside a closure given to
+    /// a method of `self` makes Swift copy the whole parser, cache included, every time.)
+    private mutating func internSpan(_ span: Span, key: UInt32?, into columns: inout SegmentColumns) -> UInt32 {
+        if !span.isDecoded {
+            return intern(UnsafeRawBufferPointer(start: base + span.start, count: span.length), key: key, into: &columns)
+        }
+        let decoded = Array(scratch[span.start..<span.start + span.length])  // rare: escaped text
+        return decoded.withUnsafeBytes { intern($0, key: key, into: &columns) }
+    }
+
+    /// The segment's number for a tag name (`key` nil) or for the value of tag `key`. Short ones
+    /// are looked up in `tagCache` first: a few compares of packed bytes instead of hashing and
+    /// comparing bytes in the tag arena. The cache compares exactly, so it never answers wrong.
+    @inline(__always)
+    private mutating func intern(_ bytes: UnsafeRawBufferPointer, key: UInt32?, into columns: inout SegmentColumns) -> UInt32 {
+        guard bytes.count <= 16, let start = bytes.baseAddress else {
+            return key.map { columns.internPair(key: $0, value: bytes) } ?? columns.internKey(bytes)
+        }
+        let (low, high) = packShort(start, bytes.count)
+        let kind = UInt64(bytes.count) << 32 | UInt64(key ?? UInt32.max)
+        let slot = Int(truncatingIfNeeded: mix64(low ^ (high &* 0x9E37_79B9_7F4A_7C15) ^ kind) >> 56)
+        let cached = tagCache[slot]
+        if cached.low == low && cached.high == high && cached.kind == kind { return cached.entry }
+        let entry = key.map { columns.internPair(key: $0, value: bytes) } ?? columns.internKey(bytes)
+        tagCache[slot] = TagCacheEntry(low: low, high: high, kind: kind, entry: entry)
+        return entry
     }
 
     /// After a value inside a container: true at its closing byte, false at a comma.
@@ -300,20 +372,38 @@ struct EventLineParser {
 
     // MARK: - Commit
 
-    private func commit(_ line: UnsafeRawBufferPointer, lineNumber: Int, into columns: inout SegmentColumns) {
-        let fields = outer.wrapped ?? outer
-        let isDeletion = outer.wrapped == nil && outer.deletedID != nil
+    /// Appends the record `fields` describe.
+    private static func commit(_ fields: borrowing Fields, isDeletion: Bool, generatedID: Span?, line: UnsafePointer<UInt8>,
+                               lineNumber: Int, scratch: borrowing [UInt8], localIDs: inout HashIndex,
+                               into columns: inout SegmentColumns) {
+        let record = columns.count
+        let (idHash, isNewID) = scratch.withUnsafeBytes { decoded in
+            let bytes = SpanBytes(line: UnsafeRawPointer(line), decoded: decoded)
+            let id = bytes((isDeletion ? fields.deletedID : fields.id) ?? generatedID), parent = bytes(fields.parent)
+            // A parent that is the id of an earlier record here is stored as that record's number.
+            var parentRecord = -1
+            if parent.count > 0 {
+                let hash = hashBytes(parent.baseAddress!, parent.count)
+                if let earlier = localIDs.find(hash, { earlier in columns.withRecord(Int(earlier)) { memcmpEqual($0.id, parent) } }) {
+                    parentRecord = Int(earlier)
+                }
+            }
+            let source = bytes(fields.source), description = bytes(fields.description)
+            columns.blobOffsets.append(UInt32(truncatingIfNeeded: columns.arena.count))
+            RecordBlob.appendHeader(flags: parentRecord >= 0 ? RecordBlob.parentIsEarlierID : 0, idLength: id.count,
+                                    parentNumber: parentRecord >= 0 ? parentRecord : parent.count, sourceLength: source.count,
+                                    descriptionLength: description.count, urlsLength: bytes.urlBlobLength(fields.urls), to: &columns.arena)
+            columns.arena.append(contentsOf: id)
+            if parentRecord < 0 { columns.arena.append(contentsOf: parent) }
+            columns.arena.append(contentsOf: source)
+            columns.arena.append(contentsOf: description)
+            bytes.appendURLBlob(fields.urls, to: &columns.arena)
+            let idHash = hashBytes(id.baseAddress!, id.count)
+            return (idHash, localIDs.find(idHash, { earlier in columns.withRecord(Int(earlier)) { memcmpEqual($0.id, id) } }) == nil)
+        }
+        if isNewID { localIDs.insert(idHash, entry: UInt32(record)) }
         columns.kinds.append(isDeletion ? .deletion : .event)
         columns.lineNumbers.append(UInt32(truncatingIfNeeded: lineNumber))
-        let id = (isDeletion ? outer.deletedID : fields.id) ?? Self.generatedID(for: line, into: &columns.arena)
-        columns.ids.append(id)
-        columns.idHashes.append(columns.arena.withBytes(id) { hashBytes($0.baseAddress!, $0.count) })
-        let parent = fields.parent ?? .empty
-        columns.parents.append(parent)
-        columns.parentHashes.append(parent.isEmpty ? 0 : columns.arena.withBytes(parent) { hashBytes($0.baseAddress!, $0.count) })
-        columns.sources.append(fields.source ?? .empty)
-        columns.descriptions.append(fields.description ?? .empty)
-        columns.detailURLs.append(fields.detailURLs ?? .empty)
         let start = fields.start ?? fields.end ?? 0
         columns.starts.append(start)
         columns.ends.append(fields.end ?? start)
@@ -322,35 +412,84 @@ struct EventLineParser {
     }
 
     /// A uuid4-shaped id derived from the line's bytes, so the same data always gets the same id.
-    static func generatedID(for line: UnsafeRawBufferPointer, into arena: inout [UInt8]) -> StringRef {
+    static func appendGeneratedID(for line: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         let high = hashBytes(line.baseAddress!, line.count, seed: 0x7479_6368_6F2D_6964)
         var low = hashBytes(line.baseAddress!, line.count, seed: 0x6576_656E_742D_6964)
         var bits = high
         bits = (bits & ~0xF000) | 0x4000  // version 4
         low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000  // RFC 4122 variant
         let hex = Array("0123456789abcdef".utf8)
-        let offset = arena.count
         for (k, word) in [bits, low].enumerated() {
             for nibble in 0..<16 {
                 if (k == 0 && (nibble == 8 || nibble == 12)) || (k == 1 && (nibble == 0 || nibble == 4)) {
-                    arena.append(UInt8(ascii: "-"))
+                    out.append(UInt8(ascii: "-"))
                 }
-                arena.append(hex[Int((word >> UInt64(60 - nibble * 4)) & 0xF)])
+                out.append(hex[Int((word >> UInt64(60 - nibble * 4)) & 0xF)])
             }
         }
-        return StringRef(offset: UInt32(truncatingIfNeeded: offset), length: 36)
     }
 
     // MARK: - Strings
 
-    /// Decodes a string body into `scratch` (for names and values that are looked at, not kept).
-    private mutating func readStringIntoScratch() throws(LineError) {
+    /// Reads a string body (after the opening quote), consuming the closing quote. A string
+    /// without escapes is left where it is; an escaped one is decoded onto the end of `scratch`.
+    @inline(__always)
+    private mutating func readString() throws(LineError) -> Span {
+        let start = i
+        let stop = stringStop(from: start)
+        if stop < count && base[stop] == Byte.quote {
+            i = stop + 1
+            return Span(start: start, length: stop - start, isDecoded: false)
+        }
+        // An escape, a control byte or the end of the line: the careful reader decodes it or
+        // says what is wrong, exactly where.
         var buffer: [UInt8] = []
         swap(&buffer, &scratch)
-        buffer.removeAll(keepingCapacity: true)
         defer { swap(&buffer, &scratch) }
+        let offset = buffer.count
         try readStringBody(into: &buffer)
+        return Span(start: offset, length: buffer.count - offset, isDecoded: true)
     }
+
+    /// The first position from `start` holding a quote, a backslash or a control byte, or `count`.
+    @inline(__always)
+    private func stringStop(from start: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let raw = UnsafeRawPointer(base)
+        var j = start
+        while j &+ 8 <= count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+            let quotes = word ^ (ones &* UInt64(Byte.quote)), backslashes = word ^ (ones &* UInt64(Byte.backslash))
+            // Per byte, the high bit ends up set where it is zero (or below 0x20); only the
+            // lowest such byte is exact, which is the one wanted.
+            let found = ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes | (word &- ones &* 0x20) & ~word) & highs
+            if found != 0 { return j &+ found.trailingZeroBitCount &>> 3 }
+            j &+= 8
+        }
+        while j < count {
+            let byte = base[j]
+            if byte == Byte.quote || byte == Byte.backslash || byte < 0x20 { return j }
+            j &+= 1
+        }
+        return count
+    }
+
+    /// Forgets decoded strings from `mark` on (they were looked at, not kept).
+    @inline(__always)
+    private mutating func dropScratch(from mark: Int) {
+        if scratch.count > mark { scratch.removeSubrange(mark...) }
+    }
+
+    /// Calls `body` with the bytes of `span` (in the line, or in `scratch`).
+    @inline(__always)
+    private func withBytes<R>(_ span: Span, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if !span.isDecoded { return body(UnsafeRawBufferPointer(start: base + span.start, count: span.length)) }
+        return scratch.withUnsafeBytes { scratch in
+            body(UnsafeRawBufferPointer(rebasing: scratch[span.start..<span.start + span.length]))
+        }
+    }
+
+    // MARK: - Strings
 
     /// Decodes a JSON string body (after the opening quote) into `out`, consuming the closing quote.
     private mutating func readStringBody(into out: inout [UInt8]) throws(LineError) {
@@ -565,7 +704,8 @@ struct EventLineParser {
         }
     }
 
-    private mutating func expect(_ byte: UInt8, _ what: String) throws(LineError) {
+    @inline(__always)
+    private mutating func expect(_ byte: UInt8, _ what: StaticString) throws(LineError) {
         guard i < count, base[i] == byte else { throw syntax("expected \(what)") }
         i += 1
     }
@@ -605,29 +745,100 @@ struct GivenFields {
     var tagPairs: [UInt32]?
 }
 
-/// The fields of one JSON object while a line is read; reused from line to line.
-private final class Fields {
-    var id: StringRef?
-    var idGiven = false
-    var parent: StringRef?
-    var source: StringRef?
-    var description: StringRef?
+/// Where a string of the current line is: in the line itself, or (escaped) decoded in `scratch`.
+private struct Span {
+    var start: Int
+    var length: Int
+    var isDecoded: Bool
+}
+
+/// A remembered tag name or value: its bytes packed into two words, its length and key, and
+/// its number in the segment.
+private struct TagCacheEntry {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    var kind: UInt64 = .max  // never matches until filled
+    var entry: UInt32 = 0
+}
+
+/// Up to 16 bytes packed into two words (little-endian, zero-filled), read without touching
+/// memory past them.
+@inline(__always)
+func packShort(_ base: UnsafeRawPointer, _ count: Int) -> (UInt64, UInt64) {
+    func word(_ offset: Int) -> UInt64 { UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+    if count >= 8 {
+        return (word(0), count > 8 ? word(count - 8) >> UInt64((16 - count) * 8) : 0)
+    }
+    if count >= 4 {
+        let low = UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
+        let high = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
+        return (low | high << UInt64((count - 4) * 8), 0)
+    }
+    if count > 0 {
+        let first = UInt64(base.load(as: UInt8.self)), middle = UInt64(base.load(fromByteOffset: count / 2, as: UInt8.self))
+        let last = UInt64(base.load(fromByteOffset: count - 1, as: UInt8.self))
+        return (first | middle << UInt64(count / 2 * 8) | last << UInt64((count - 1) * 8), 0)
+    }
+    return (0, 0)
+}
+
+/// The bytes of the current line's spans, while `scratch` is held still.
+private struct SpanBytes {
+    let line: UnsafeRawPointer
+    let decoded: UnsafeRawBufferPointer
+
+    /// The bytes of `span` (empty for nil).
+    @inline(__always)
+    func callAsFunction(_ span: Span?) -> UnsafeRawBufferPointer {
+        guard let span, span.length > 0 else { return UnsafeRawBufferPointer(start: line, count: 0) }
+        return UnsafeRawBufferPointer(start: (span.isDecoded ? decoded.baseAddress! : line) + span.start, count: span.length)
+    }
+
+    /// How long the `URLBlob` of `urls` (name, URL, name, ...) is.
+    func urlBlobLength(_ urls: [Span]) -> Int {
+        urls.reduce(0) { $0 + RecordBlob.numberLength($1.length) + $1.length }
+    }
+
+    /// Writes `urls` (name, URL, name, ...) as a `URLBlob`.
+    func appendURLBlob(_ urls: [Span], to arena: inout [UInt8]) {
+        var k = 0
+        while k + 1 < urls.count {
+            URLBlob.append(name: self(urls[k]), url: self(urls[k + 1]), to: &arena)
+            k += 2
+        }
+    }
+}
+
+/// The fields of one JSON object while a line is read.
+private struct Fields {
+    var id: Span?
+    var parent: Span?
+    var source: Span?
+    var description: Span?
     var start: Int64?
     var end: Int64?
-    var detailURLs: StringRef?
+    var hasDetailURLs = false
+    /// Name and URL of each `detail_urls` entry, one after the other.
+    var urls: [Span] = []
     var tagPairs: [UInt32] = []
     var tagKeys: [UInt32] = []
     var hasTags = false
-    var deletedID: StringRef?
-    var wrapped: Fields?
+    var deletedID: Span?
 
-    func reset() {
-        (id, idGiven, parent, source, description, start, end, detailURLs) = (nil, false, nil, nil, nil, nil, nil, nil)
-        tagPairs.removeAll(keepingCapacity: true)
-        tagKeys.removeAll(keepingCapacity: true)
+    mutating func reset() {
+        (id, parent, source, description, start, end, deletedID) = (nil, nil, nil, nil, nil, nil, nil)
+        hasDetailURLs = false
+        if !urls.isEmpty { urls.removeAll(keepingCapacity: true) }
+        clearTags()
         hasTags = false
-        deletedID = nil
-        wrapped = nil
+    }
+
+    mutating func clearTags() {
+        // `removeAll` is not free even on an empty array, and most objects have no tags yet.
+        if !tagPairs.isEmpty {
+            tagPairs.removeAll(keepingCapacity: true)
+            tagKeys.removeAll(keepingCapacity: true)
+        }
     }
 }
 
@@ -651,13 +862,22 @@ func hex2(_ byte: UInt8) -> String {
 /// A string shown in an error message: quoted, with control characters escaped.
 func quoted(_ text: String) -> String { SafeText.quoted(text) }
 
-/// The offset of the first byte that is not valid UTF-8, or nil. ASCII runs go 8 bytes at a time.
+/// The offset of the first byte that is not valid UTF-8, or nil. ASCII runs go 32 bytes at a time.
 func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
     let n = bytes.count
     guard let base = bytes.baseAddress else { return nil }
     var i = 0
+    let raw = UnsafeRawPointer(base), high: UInt64 = 0x8080_8080_8080_8080
     while i < n {
-        if i + 8 <= n && UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+        if i + 32 <= n {
+            let any = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+            if any & high == 0 {
+                i += 32
+                continue
+            }
+        }
+        if i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & high == 0 {
             i += 8
             continue
         }

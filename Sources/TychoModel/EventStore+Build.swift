@@ -1,21 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension EventStore {
     /// The arrays of a store while it is built.
     struct Parts {
         var recordSegment: [UInt32] = []
-        var recordLocal: [UInt32] = []
+        var segmentBase: [Int] = [0]
         var starts: [Int64] = []
         var ends: [Int64] = []
         var recordSlot: [UInt32] = []
         var parentSlot: [UInt32] = []
-        var idIndex = HashIndex()
-        var slotSegment: [UInt32] = []
-        var slotRef: [StringRef] = []
+        var idIndexes: [HashIndex] = []
+        var slotBase: [UInt32] = []
+        var slotOwner: [UInt32] = []
         var slotRecord: [Int32] = []
         var timeline: [UInt32] = []
         var rank: [UInt32] = []
@@ -34,15 +28,15 @@ extension EventStore {
     }
 
     /// Indexes `segments`, given in the order their lines count (a later record of an id wins).
+    /// Every phase but tag interning runs on all cores.
     convenience init(files: [DataFile], segments: [Segment], fileProblems: [LoadProblem] = []) {
         var parts = Parts()
-        let total = segments.reduce(0) { $0 + $1.count }
+        parts.placeRecords(of: segments)
         parts.internTags(of: segments)
-        parts.placeRecords(of: segments, total: total)
-        parts.resolveIDs(of: segments, total: total)
+        parts.resolveIDs(of: segments)
         parts.sortTimeline(segments: segments)
         parts.buildPostings(segments: segments)
-        parts.buildChildren(segments: segments)
+        parts.buildChildren()
         var problems = fileProblems
         for segment in segments {
             let name = files[segment.fileIndex].name
@@ -55,7 +49,35 @@ extension EventStore {
     }
 }
 
+/// Which part of the split id index holds `hash` (`parts` is a power of two). The low bits
+/// choose the part; `HashIndex` uses the high ones.
+@inline(__always)
+func idPart(_ hash: UInt64, parts: Int) -> Int { Int(truncatingIfNeeded: hash) & (parts - 1) }
+
 extension EventStore.Parts {
+    /// Numbers every record and gathers the columns the indexes scan.
+    mutating func placeRecords(of segments: [Segment]) {
+        for segment in segments { segmentBase.append(segmentBase[segmentBase.count - 1] + segment.count) }
+        let total = segmentBase[segments.count], bases = segmentBase
+        recordSegment = [UInt32](repeating: 0, count: total)
+        starts = [Int64](repeating: 0, count: total)
+        ends = [Int64](repeating: 0, count: total)
+        recordSegment.withUnsafeMutableBufferPointer { recordSegment in
+            starts.withUnsafeMutableBufferPointer { starts in
+                ends.withUnsafeMutableBufferPointer { ends in
+                    concurrently(segments.count) { s in
+                        let columns = segments[s].columns, range = bases[s]..<bases[s + 1]
+                        for record in range { recordSegment[record] = UInt32(s) }
+                        _ = UnsafeMutableBufferPointer(rebasing: starts[range]).initialize(from: columns.starts)
+                        _ = UnsafeMutableBufferPointer(rebasing: ends[range]).initialize(from: columns.ends)
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Tags
+
     /// Gives every tag key and key:value pair of every segment a global number.
     mutating func internTags(of segments: [Segment]) {
         for segment in segments {
@@ -91,164 +113,324 @@ extension EventStore.Parts {
         return entry
     }
 
-    /// Numbers every record and gathers the columns the indexes scan.
-    mutating func placeRecords(of segments: [Segment], total: Int) {
-        recordSegment.reserveCapacity(total)
-        recordLocal.reserveCapacity(total)
-        starts.reserveCapacity(total)
-        ends.reserveCapacity(total)
-        for (s, segment) in segments.enumerated() {
-            let columns = segment.columns
-            recordSegment.append(contentsOf: repeatElement(UInt32(s), count: segment.count))
-            recordLocal.append(contentsOf: (0..<UInt32(segment.count)))
-            starts.append(contentsOf: columns.starts)
-            ends.append(contentsOf: columns.ends)
-        }
+    // MARK: - Ids
+
+    /// What the id resolution needs of each record, gathered in one parallel pass.
+    private struct RecordKeys {
+        var idHash: UInt64 = 0
+        var parentHash: UInt64 = 0
+        /// The earlier record whose id is the parent, or `noParent`, or `parentByHash`.
+        var parent: UInt32 = RecordKeys.noParent
+        var isDeletion = false
+
+        static let noParent = UInt32.max
+        static let parentByHash = UInt32.max - 1
     }
 
     /// Maps every id (and every parent id) to a slot; a later record of an id replaces the
     /// earlier one, and a deletion empties the slot.
-    mutating func resolveIDs(of segments: [Segment], total: Int) {
-        idIndex = HashIndex(expected: total + total / 8)
+    ///
+    /// The ids are split by hash into `workParts` parts, each resolved by one task walking all
+    /// records in order (so "later wins" holds within a part, which is all it must).
+    mutating func resolveIDs(of segments: [Segment]) {
+        let total = recordSegment.count, bases = segmentBase
+        let parts = workParts, shift = parts.trailingZeroBitCount
+        var keys = [RecordKeys](repeating: RecordKeys(), count: total)
+        keys.withUnsafeMutableBufferPointer { keys in
+            concurrently(segments.count) { s in
+                let columns = segments[s].columns, base = bases[s]
+                columns.arena.withUnsafeBytes { arena in
+                    for local in 0..<columns.count {
+                        let blob = RecordBlob(arena: arena, at: Int(columns.blobOffsets[local]))
+                        var entry = RecordKeys(idHash: hashBytes(blob.id.baseAddress!, blob.id.count))
+                        if columns.kinds[local] == .deletion {
+                            entry.isDeletion = true
+                        } else if blob.parentRecord >= 0 {
+                            entry.parent = UInt32(base + blob.parentRecord)
+                        } else if blob.parentBytes.count > 0 {
+                            entry.parent = RecordKeys.parentByHash
+                            entry.parentHash = hashBytes(blob.parentBytes.baseAddress!, blob.parentBytes.count)
+                        }
+                        keys[base + local] = entry
+                    }
+                }
+            }
+        }
+
         recordSlot = [UInt32](repeating: 0, count: total)
         parentSlot = [UInt32](repeating: EventStore.noSlot, count: total)
-        slotSegment.reserveCapacity(total)
-        slotRef.reserveCapacity(total)
-        slotRecord.reserveCapacity(total)
-        var record = 0
-        for (s, segment) in segments.enumerated() {
-            let columns = segment.columns
-            columns.arena.withUnsafeBytes { arena in
-                for local in 0..<segment.count {
-                    let slot = self.slot(for: columns.ids[local], hash: columns.idHashes[local], segment: s, arena: arena, segments: segments)
-                    recordSlot[record] = slot
-                    if columns.kinds[local] == .deletion {
-                        slotRecord[Int(slot)] = -1
-                    } else {
-                        slotRecord[Int(slot)] = Int32(record)
-                        if !columns.parents[local].isEmpty {
-                            parentSlot[record] = self.slot(for: columns.parents[local], hash: columns.parentHashes[local], segment: s, arena: arena, segments: segments)
+        var indexes = [HashIndex](repeating: HashIndex(), count: parts)
+        var owners = [[UInt32]](repeating: [], count: parts)
+        var lives = [[Int32]](repeating: [], count: parts)
+        let recordSegment = self.recordSegment
+        /// Calls `body` with the id bytes a record has (or, `asParent`, names as its parent).
+        func withID<R>(_ record: Int, asParent: Bool, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+            let s = Int(recordSegment[record]), local = record - bases[s]
+            return asParent ? segments[s].columns.withParentID(local, body) : segments[s].columns.withRecord(local) { body($0.id) }
+        }
+        keys.withUnsafeBufferPointer { keys in
+            recordSlot.withUnsafeMutableBufferPointer { recordSlot in
+                parentSlot.withUnsafeMutableBufferPointer { parentSlot in
+                    indexes.withUnsafeMutableBufferPointer { indexes in
+                        owners.withUnsafeMutableBufferPointer { owners in
+                            lives.withUnsafeMutableBufferPointer { lives in
+                                concurrently(parts) { part in
+                                    var index = HashIndex(expected: total / parts + 16)
+                                    var owner: [UInt32] = [], live: [Int32] = []
+                                    owner.reserveCapacity(total / parts + 16)
+                                    live.reserveCapacity(total / parts + 16)
+                                    /// The part's entry for the id `record` has (or names), added if new.
+                                    func entry(_ hash: UInt64, _ record: Int, asParent: Bool) -> UInt32 {
+                                        let found = index.find(hash) { entry in
+                                            let other = owner[Int(entry)]
+                                            return withID(Int(other >> 1), asParent: other & 1 == 1) { known in
+                                                withID(record, asParent: asParent) { memcmpEqual(known, $0) }
+                                            }
+                                        }
+                                        if let found { return found }
+                                        let new = UInt32(owner.count)
+                                        owner.append(UInt32(record) << 1 | (asParent ? 1 : 0))
+                                        live.append(-1)
+                                        index.insert(hash, entry: new)
+                                        return new
+                                    }
+                                    for record in 0..<total {
+                                        let key = keys[record]
+                                        if idPart(key.idHash, parts: parts) == part {
+                                            let slot = entry(key.idHash, record, asParent: false)
+                                            recordSlot[record] = slot << shift | UInt32(part)
+                                            live[Int(slot)] = key.isDeletion ? -1 : Int32(record)
+                                        }
+                                        if key.parent == RecordKeys.parentByHash {
+                                            if idPart(key.parentHash, parts: parts) == part {
+                                                parentSlot[record] = entry(key.parentHash, record, asParent: true) << shift | UInt32(part)
+                                            }
+                                        } else if key.parent != RecordKeys.noParent {
+                                            // The parent is an earlier record's id: its slot is known already.
+                                            if idPart(keys[Int(key.parent)].idHash, parts: parts) == part {
+                                                parentSlot[record] = recordSlot[Int(key.parent)]
+                                            }
+                                        }
+                                    }
+                                    indexes[part] = index
+                                    owners[part] = owner
+                                    lives[part] = live
+                                }
+                            }
                         }
                     }
-                    record += 1
+                }
+            }
+        }
+
+        // Slots were numbered per part; number them globally, part after part.
+        idIndexes = indexes
+        slotBase = [0]
+        for part in 0..<parts { slotBase.append(slotBase[part] + UInt32(owners[part].count)) }
+        slotOwner = Array(owners.joined())
+        slotRecord = Array(lives.joined())
+        let slotBase = self.slotBase, mask = UInt32(parts - 1)
+        let chunk = (total + workParts - 1) / workParts
+        recordSlot.withUnsafeMutableBufferPointer { recordSlot in
+            parentSlot.withUnsafeMutableBufferPointer { parentSlot in
+                concurrently(workParts) { k in
+                    for record in k * chunk..<min(total, (k + 1) * chunk) {
+                        let slot = recordSlot[record]
+                        recordSlot[record] = slotBase[Int(slot & mask)] + slot >> shift
+                        let parent = parentSlot[record]
+                        if parent != EventStore.noSlot { parentSlot[record] = slotBase[Int(parent & mask)] + parent >> shift }
+                    }
                 }
             }
         }
     }
 
-    private mutating func slot(for ref: StringRef, hash: UInt64, segment: Int, arena: UnsafeRawBufferPointer,
-                               segments: [Segment]) -> UInt32 {
-        let bytes = UnsafeRawBufferPointer(rebasing: arena[Int(ref.offset)..<Int(ref.offset + ref.length)])
-        let found = idIndex.find(hash) { [slotSegment, slotRef] slot in
-            let owner = Int(slotSegment[Int(slot)])
-            return owner == segment
-                ? memcmpEqual(arena, slotRef[Int(slot)], bytes)
-                : segments[owner].columns.arena.bytesEqual(slotRef[Int(slot)], bytes)
-        }
-        if let found { return found }
-        let slot = UInt32(slotRecord.count)
-        slotSegment.append(UInt32(segment))
-        slotRef.append(ref)
-        slotRecord.append(-1)
-        idIndex.insert(hash, entry: slot)
-        return slot
-    }
+    // MARK: - Timeline
 
     /// Orders live records newest first (ties by id) and notes each one's rank.
     mutating func sortTimeline(segments: [Segment]) {
         let total = recordSlot.count
-        rank = [UInt32](repeating: EventStore.notLive, count: total)
-        timeline.reserveCapacity(slotRecord.count)
+        var entries: [TimelineEntry] = []
+        entries.reserveCapacity(slotRecord.count)
         // Records are mostly in time order within files; walking backwards hands the sort long runs.
         for record in stride(from: total - 1, through: 0, by: -1) where slotRecord[Int(recordSlot[record])] == Int32(record) {
-            timeline.append(UInt32(record))
+            entries.append(TimelineEntry(start: starts[record], record: UInt32(record)))
         }
-        let starts = self.starts
-        let recordSegment = self.recordSegment, recordLocal = self.recordLocal
-        timeline.sort { a, b in
-            let startA = starts[Int(a)], startB = starts[Int(b)]
-            if startA != startB { return startA > startB }
-            return idPrecedes(Int(a), Int(b), segments: segments, recordSegment: recordSegment, recordLocal: recordLocal)
+        let recordSegment = self.recordSegment, bases = segmentBase
+        func idPrecedes(_ a: UInt32, _ b: UInt32) -> Bool {
+            func withID<R>(_ record: UInt32, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+                let s = Int(recordSegment[Int(record)])
+                return segments[s].columns.withRecord(Int(record) - bases[s]) { body($0.id) }
+            }
+            return withID(a) { idA in withID(b) { idB in idA.lexicographicallyPrecedes(idB) } }
         }
+        sortInParallel(&entries) { a, b in a.start != b.start ? a.start > b.start : idPrecedes(a.record, b.record) }
+        timeline = entries.map(\.record)
+        rank = [UInt32](repeating: EventStore.notLive, count: total)
         var longest: Int64 = 0
-        for (position, record) in timeline.enumerated() {
-            rank[Int(record)] = UInt32(position)
-            longest = max(longest, ends[Int(record)] - starts[Int(record)])
+        let ends = self.ends
+        rank.withUnsafeMutableBufferPointer { rank in
+            for (position, entry) in entries.enumerated() {
+                rank[Int(entry.record)] = UInt32(position)
+                longest = max(longest, ends[Int(entry.record)] - entry.start)
+            }
         }
         longestDuration = longest
     }
 
-    /// Per tag pair, the ranks of the live events that carry it, ascending.
+    // MARK: - Postings and children
+
+    /// Per tag pair, the ranks of the live events that carry it, ascending. Each task counts and
+    /// then fills its own stretch of the timeline, so every list comes out in order.
     mutating func buildPostings(segments: [Segment]) {
-        var counts = [UInt32](repeating: 0, count: pairKey.count + 1)
-        forEachLivePair(segments: segments) { pair, _ in counts[Int(pair) + 1] += 1 }
-        for k in 1..<counts.count { counts[k] += counts[k - 1] }
-        postingOffsets = counts
-        var cursor = counts
-        var filled = [UInt32](repeating: 0, count: Int(counts.last ?? 0))
-        filled.withUnsafeMutableBufferPointer { filled in
-            forEachLivePair(segments: segments) { pair, position in
-                filled[Int(cursor[Int(pair)])] = position
-                cursor[Int(pair)] += 1
+        let pairCount = pairKey.count, tasks = workParts
+        let count = timeline.count, chunk = (count + tasks - 1) / tasks
+        let timeline = self.timeline, recordSegment = self.recordSegment, bases = segmentBase, remaps = pairRemap
+        /// Calls `body` with each tag pair of the events at timeline positions `range`. Neighbours
+        /// in the timeline are mostly neighbours in a segment, so each run of one segment is
+        /// read through its buffers (binding `columns` per record would retain all its arrays).
+        func forEachPair(in range: Range<Int>, _ body: (UInt32, UInt32) -> Void) {
+            var position = range.lowerBound
+            while position < range.upperBound {
+                let s = Int(recordSegment[Int(timeline[position])])
+                segments[s].columns.tagOffsets.withUnsafeBufferPointer { offsets in
+                    segments[s].columns.tagPairs.withUnsafeBufferPointer { pairs in
+                        remaps[s].withUnsafeBufferPointer { remap in
+                            while position < range.upperBound {
+                                let record = Int(timeline[position])
+                                guard Int(recordSegment[record]) == s else { break }
+                                let local = record - bases[s]
+                                for k in Int(offsets[local])..<Int(offsets[local + 1]) {
+                                    body(remap[Int(pairs[k])], UInt32(position))
+                                }
+                                position += 1
+                            }
+                        }
+                    }
+                }
             }
         }
-        postings = filled
-    }
-
-    private func forEachLivePair(segments: [Segment], _ body: (UInt32, UInt32) -> Void) {
-        for (position, record) in timeline.enumerated() {
-            let segment = Int(recordSegment[Int(record)])
-            let columns = segments[segment].columns
-            let local = Int(recordLocal[Int(record)])
-            let remap = pairRemap[segment]
-            for k in Int(columns.tagOffsets[local])..<Int(columns.tagOffsets[local + 1]) {
-                body(remap[Int(columns.tagPairs[k])], UInt32(position))
+        var counts = [[UInt32]](repeating: [], count: tasks)
+        counts.withUnsafeMutableBufferPointer { counts in
+            concurrently(tasks) { task in
+                var mine = [UInt32](repeating: 0, count: pairCount)
+                forEachPair(in: task * chunk..<min(count, (task + 1) * chunk)) { pair, _ in mine[Int(pair)] += 1 }
+                counts[task] = mine
+            }
+        }
+        // Each task's cursor per pair: the pair's start plus what earlier tasks put there.
+        var offsets = [UInt32](repeating: 0, count: pairCount + 1)
+        var cursors = counts
+        for pair in 0..<pairCount {
+            var next = offsets[pair]
+            for task in 0..<tasks {
+                cursors[task][pair] = next
+                next += counts[task][pair]
+            }
+            offsets[pair + 1] = next
+        }
+        postingOffsets = offsets
+        postings = [UInt32](repeating: 0, count: Int(offsets[pairCount]))
+        postings.withUnsafeMutableBufferPointer { postings in
+            cursors.withUnsafeMutableBufferPointer { cursors in
+                concurrently(tasks) { task in
+                    var cursor = cursors[task]
+                    cursor.withUnsafeMutableBufferPointer { cursor in
+                        forEachPair(in: task * chunk..<min(count, (task + 1) * chunk)) { pair, position in
+                            postings[Int(cursor[Int(pair)])] = position
+                            cursor[Int(pair)] += 1
+                        }
+                    }
+                }
             }
         }
     }
 
     /// Per slot, its live children oldest first (ties by id).
-    mutating func buildChildren(segments: [Segment]) {
-        var counts = [UInt32](repeating: 0, count: slotRecord.count + 1)
-        for record in timeline where parentSlot[Int(record)] != EventStore.noSlot {
-            counts[Int(parentSlot[Int(record)]) + 1] += 1
-        }
-        for k in 1..<counts.count { counts[k] += counts[k - 1] }
-        childOffsets = counts
-        var cursor = counts
-        children = [UInt32](repeating: 0, count: Int(counts.last ?? 0))
-        for record in timeline.reversed() where parentSlot[Int(record)] != EventStore.noSlot {
-            let slot = Int(parentSlot[Int(record)])
-            children[Int(cursor[slot])] = record
-            cursor[slot] += 1
-        }
-        // The reversed timeline is oldest first but breaks ties by id descending; fix those runs.
-        for slot in 0..<slotRecord.count {
-            let lower = Int(childOffsets[slot]), upper = Int(childOffsets[slot + 1])
-            var k = lower
-            while k + 1 < upper {
-                var end = k + 1
-                while end < upper && starts[Int(children[end])] == starts[Int(children[k])] { end += 1 }
-                if end - k > 1 { children[k..<end].reverse() }
-                k = end
+    mutating func buildChildren() {
+        let slotCount = slotRecord.count
+        var offsets = [UInt32](repeating: 0, count: slotCount + 1)
+        var filled: [UInt32] = []
+        timeline.withUnsafeBufferPointer { timeline in
+            parentSlot.withUnsafeBufferPointer { parentSlot in
+                offsets.withUnsafeMutableBufferPointer { offsets in
+                    for record in timeline where parentSlot[Int(record)] != EventStore.noSlot {
+                        offsets[Int(parentSlot[Int(record)]) + 1] += 1
+                    }
+                    for k in 1..<offsets.count { offsets[k] += offsets[k - 1] }
+                }
+                var cursor = offsets
+                filled = [UInt32](repeating: 0, count: Int(offsets[slotCount]))
+                filled.withUnsafeMutableBufferPointer { children in
+                    cursor.withUnsafeMutableBufferPointer { cursor in
+                        for record in timeline.reversed() where parentSlot[Int(record)] != EventStore.noSlot {
+                            let slot = Int(parentSlot[Int(record)])
+                            children[Int(cursor[slot])] = record
+                            cursor[slot] += 1
+                        }
+                    }
+                    // The reversed timeline is oldest first but breaks ties by id descending; fix those runs.
+                    starts.withUnsafeBufferPointer { starts in
+                        for slot in 0..<slotCount {
+                            let lower = Int(offsets[slot]), upper = Int(offsets[slot + 1])
+                            var k = lower
+                            while k + 1 < upper {
+                                var end = k + 1
+                                while end < upper && starts[Int(children[end])] == starts[Int(children[k])] { end += 1 }
+                                if end - k > 1 { children[k..<end].reverse() }
+                                k = end
+                            }
+                        }
+                    }
+                }
             }
         }
+        childOffsets = offsets
+        children = filled
     }
 }
 
-/// Whether record `a`'s id sorts before record `b`'s (bytewise, which is code point order).
-func idPrecedes(_ a: Int, _ b: Int, segments: [Segment], recordSegment: [UInt32], recordLocal: [UInt32]) -> Bool {
-    let columnsA = segments[Int(recordSegment[a])].columns, columnsB = segments[Int(recordSegment[b])].columns
-    return columnsA.arena.withBytes(columnsA.ids[Int(recordLocal[a])]) { idA in
-        columnsB.arena.withBytes(columnsB.ids[Int(recordLocal[b])]) { idB in
-            idA.lexicographicallyPrecedes(idB)
+/// A live record and its start, as the timeline sort moves them.
+struct TimelineEntry {
+    var start: Int64
+    var record: UInt32
+}
+
+/// Sorts `items` by `precedes` (a strict total order): stretches sorted on every core, then
+/// merged pairwise.
+func sortInParallel<T>(_ items: inout [T], by precedes: (T, T) -> Bool) {
+    let count = items.count, tasks = count < 4096 ? 1 : workParts
+    let chunk = (count + tasks - 1) / tasks
+    guard tasks > 1 else { return items.sort(by: precedes) }
+    items.withUnsafeMutableBufferPointer { items in
+        concurrently(tasks) { task in
+            let range = min(count, task * chunk)..<min(count, (task + 1) * chunk)
+            var stretch = UnsafeMutableBufferPointer(rebasing: items[range])
+            stretch.sort(by: precedes)
         }
     }
-}
-
-@inline(__always)
-func memcmpEqual(_ arena: UnsafeRawBufferPointer, _ ref: StringRef, _ bytes: UnsafeRawBufferPointer) -> Bool {
-    guard Int(ref.length) == bytes.count else { return false }
-    if bytes.count == 0 { return true }
-    return memcmp(arena.baseAddress! + Int(ref.offset), bytes.baseAddress!, bytes.count) == 0
+    var width = chunk
+    var source = items
+    while width < count {
+        var merged: [T] = []
+        merged.reserveCapacity(count)
+        var lower = 0
+        while lower < count {
+            let middle = min(count, lower + width), upper = min(count, lower + 2 * width)
+            var a = lower, b = middle
+            while a < middle && b < upper {
+                if precedes(source[b], source[a]) {
+                    merged.append(source[b]); b += 1
+                } else {
+                    merged.append(source[a]); a += 1
+                }
+            }
+            merged.append(contentsOf: source[a..<middle])
+            merged.append(contentsOf: source[b..<upper])
+            lower = upper
+        }
+        source = merged
+        width *= 2
+    }
+    items = source
 }

@@ -95,8 +95,8 @@ extension EventStore {
         case "source_id":
             let wanted = Array(term.value.utf8)
             return timeline.indices.compactMap { position -> UInt32? in
-                let (columns, local) = columns(Int(timeline[position]))
-                return columns.arena.withBytes(columns.sources[local]) { $0.elementsEqual(wanted) } ? UInt32(position) : nil
+                let (segment, local) = locate(Int(timeline[position]))
+                return segment.columns.withRecord(local) { $0.source.elementsEqual(wanted) } ? UInt32(position) : nil
             }
         default:
             guard let pair = pairNumber(key: term.key, value: term.value) else { return [] }
@@ -106,14 +106,9 @@ extension EventStore {
 
     /// Whether every (lower-cased) text occurs in the record's description or id.
     func matchesTexts(_ record: Int, _ texts: [[UInt8]]) -> Bool {
-        let segment = segments[Int(recordSegment[record])]
-        let local = Int(recordLocal[record])
-        let description = segment.columns.descriptions[local], id = segment.columns.ids[local]
-        return segment.columns.arena.withUnsafeBytes { arena in
-            texts.allSatisfy { text in
-                containsFolded(UnsafeRawBufferPointer(rebasing: arena[Int(description.offset)..<Int(description.offset + description.length)]), text)
-                    || containsFolded(UnsafeRawBufferPointer(rebasing: arena[Int(id.offset)..<Int(id.offset + id.length)]), text)
-            }
+        let (segment, local) = locate(record)
+        return segment.columns.withRecord(local) { blob in
+            texts.allSatisfy { containsFolded(blob.description, $0) || containsFolded(blob.id, $0) }
         }
     }
 

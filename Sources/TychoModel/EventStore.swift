@@ -10,19 +10,23 @@ public final class EventStore: @unchecked Sendable {
     /// Lines that could not be read, in file and line order.
     public let problems: [LoadProblem]
 
-    // Per record: where it is stored, and its times.
+    // Per record: its segment, and its times. Records are numbered segment after segment;
+    // `segmentBase[s]` is the first record of segment `s`.
     let recordSegment: [UInt32]
-    let recordLocal: [UInt32]
+    let segmentBase: [Int]
     let starts: [Int64]
     let ends: [Int64]
     /// The id slot of each record, and of its parent (`noSlot` when it names none).
     let recordSlot: [UInt32]
     let parentSlot: [UInt32]
 
-    // Ids: slot → the live record holding it (-1: deleted, or only named as a parent).
-    let idIndex: HashIndex
-    let slotSegment: [UInt32]
-    let slotRef: [StringRef]
+    // Ids: a slot per distinct id that a record has or names as its parent. The hash index is
+    // split by hash into parts built in parallel; entry e of part p is slot `slotBase[p] + e`.
+    let idIndexes: [HashIndex]
+    let slotBase: [UInt32]
+    /// The record that first named each slot's id: `record << 1`, plus 1 when it named it as its parent.
+    let slotOwner: [UInt32]
+    /// Slot → the live record holding it (-1: deleted, or only named as a parent).
     let slotRecord: [Int32]
 
     /// Live records, newest `start_time` first (ties: id ascending), and each record's position there.
@@ -54,14 +58,14 @@ public final class EventStore: @unchecked Sendable {
         self.segments = segments
         self.problems = problems
         recordSegment = parts.recordSegment
-        recordLocal = parts.recordLocal
+        segmentBase = parts.segmentBase
         starts = parts.starts
         ends = parts.ends
         recordSlot = parts.recordSlot
         parentSlot = parts.parentSlot
-        idIndex = parts.idIndex
-        slotSegment = parts.slotSegment
-        slotRef = parts.slotRef
+        idIndexes = parts.idIndexes
+        slotBase = parts.slotBase
+        slotOwner = parts.slotOwner
         slotRecord = parts.slotRecord
         timeline = parts.timeline
         rank = parts.rank
@@ -97,29 +101,31 @@ public final class EventStore: @unchecked Sendable {
 
     // MARK: - Fields of a record
 
+    /// The segment holding `record`, and the record's number there.
     @inline(__always)
-    func columns(_ record: Int) -> (SegmentColumns, Int) {
-        (segments[Int(recordSegment[record])].columns, Int(recordLocal[record]))
+    func locate(_ record: Int) -> (segment: Segment, local: Int) {
+        let segment = Int(recordSegment[record])
+        return (segments[segment], record - segmentBase[segment])
     }
 
     public func id(_ record: Int) -> String {
-        let (columns, local) = columns(record)
-        return columns.arena.string(columns.ids[local])
+        let (segment, local) = locate(record)
+        return segment.columns.withRecord(local) { String(decoding: $0.id, as: UTF8.self) }
     }
 
     public func parentID(_ record: Int) -> String {
-        let (columns, local) = columns(record)
-        return columns.arena.string(columns.parents[local])
+        let (segment, local) = locate(record)
+        return segment.columns.withParentID(local) { String(decoding: $0, as: UTF8.self) }
     }
 
     public func sourceID(_ record: Int) -> String {
-        let (columns, local) = columns(record)
-        return columns.arena.string(columns.sources[local])
+        let (segment, local) = locate(record)
+        return segment.columns.withRecord(local) { String(decoding: $0.source, as: UTF8.self) }
     }
 
     public func description(_ record: Int) -> String {
-        let (columns, local) = columns(record)
-        return columns.arena.string(columns.descriptions[local])
+        let (segment, local) = locate(record)
+        return segment.columns.withRecord(local) { String(decoding: $0.description, as: UTF8.self) }
     }
 
     public func startTime(_ record: Int) -> Int64 { starts[record] }
@@ -127,11 +133,10 @@ public final class EventStore: @unchecked Sendable {
 
     /// The global tag pairs of a record, in the order given.
     func pairs(_ record: Int) -> [UInt32] {
-        let segment = Int(recordSegment[record])
-        let columns = segments[segment].columns
-        let local = Int(recordLocal[record])
-        let remap = pairRemap[segment]
-        return (Int(columns.tagOffsets[local])..<Int(columns.tagOffsets[local + 1])).map { remap[Int(columns.tagPairs[$0])] }
+        let (segment, local) = locate(record)
+        let remap = pairRemap[Int(recordSegment[record])]
+        let tags = Int(segment.columns.tagOffsets[local])..<Int(segment.columns.tagOffsets[local + 1])
+        return tags.map { remap[Int(segment.columns.tagPairs[$0])] }
     }
 
     /// The record's tags, grouped by key in the order the keys first appear.
@@ -161,9 +166,9 @@ public final class EventStore: @unchecked Sendable {
     }
 
     public func detailURLs(_ record: Int) -> [NamedURL] {
-        let (columns, local) = columns(record)
+        let (segment, local) = locate(record)
         var result: [NamedURL] = []
-        for (name, url) in columns.arena.withBytes(columns.detailURLs[local], { URLBlob.decode($0) }) {
+        for (name, url) in segment.columns.withRecord(local, { URLBlob.decode($0.detailURLs) }) {
             if let k = result.firstIndex(where: { $0.name == name }) { result[k].url = url } else { result.append(NamedURL(name, url)) }
         }
         return result
@@ -177,8 +182,8 @@ public final class EventStore: @unchecked Sendable {
 
     /// Where a record's line is: file name and line number.
     public func location(_ record: Int) -> (file: String, line: Int) {
-        let segment = segments[Int(recordSegment[record])]
-        let line = Int(segment.columns.lineNumbers[Int(recordLocal[record])]) + segment.firstLine - 1
+        let (segment, local) = locate(record)
+        let line = Int(segment.columns.lineNumbers[local]) + segment.firstLine - 1
         return (files[segment.fileIndex].name, line)
     }
 
@@ -190,10 +195,19 @@ public final class EventStore: @unchecked Sendable {
         return id.withUTF8 { bytes in
             let raw = UnsafeRawBufferPointer(bytes)
             let hash = hashBytes(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, raw.count)
-            return idIndex.find(hash) { slot in
-                segments[Int(slotSegment[Int(slot)])].columns.arena.bytesEqual(slotRef[Int(slot)], raw)
+            let part = idPart(hash, parts: idIndexes.count)
+            let entry = idIndexes[part].find(hash) { entry in
+                withSlotID(Int(slotBase[part] + entry)) { memcmpEqual($0, raw) }
             }
+            return entry.map { slotBase[part] + $0 }
         }
+    }
+
+    /// Calls `body` with the id bytes of `slot`.
+    func withSlotID<R>(_ slot: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let owner = slotOwner[slot]
+        let (segment, local) = locate(Int(owner >> 1))
+        return owner & 1 == 0 ? segment.columns.withRecord(local) { body($0.id) } : segment.columns.withParentID(local, body)
     }
 
     /// The live record with `id`.

@@ -8,12 +8,19 @@ func hashBytes(_ base: UnsafeRawPointer, _ count: Int, seed: UInt64 = 0x9E37_79B
         h = mix64(h ^ base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
         i &+= 8
     }
+    // The last 0–7 bytes, packed little-endian, read with overlapping loads instead of a loop
+    // (the same value the byte-by-byte loop gave, so hashes and generated ids do not change).
+    let rest = count &- i
     var tail: UInt64 = 0
-    var shift: UInt64 = 0
-    while i < count {
-        tail |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift
-        shift &+= 8
-        i &+= 1
+    if rest >= 4 {
+        let low = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
+        let high = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)))
+        tail = low | high << UInt64((rest &- 4) &* 8)
+    } else if rest > 0 {
+        let first = UInt64(base.load(fromByteOffset: i, as: UInt8.self))
+        let middle = UInt64(base.load(fromByteOffset: i &+ rest / 2, as: UInt8.self))
+        let last = UInt64(base.load(fromByteOffset: count &- 1, as: UInt8.self))
+        tail = first | middle << UInt64(rest / 2 &* 8) | last << UInt64((rest &- 1) &* 8)
     }
     return mix64(h ^ tail ^ 0x2545_F491_4F6C_DD1D)
 }

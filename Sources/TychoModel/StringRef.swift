@@ -45,3 +45,11 @@ extension Array where Element == UInt8 {
         try withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[Int(ref.offset)..<Int(ref.offset + ref.length)])) }
     }
 }
+
+/// Whether two byte ranges hold the same bytes.
+@inline(__always)
+func memcmpEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    guard a.count == b.count else { return false }
+    if a.count == 0 { return true }
+    return memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
+}

@@ -18,10 +18,12 @@ public enum Timestamp {
     /// and an offset `Z`/`z`, `±HH:MM`, `±HHMM` or `±HH`. No offset means UTC; `24:00:00`
     /// means the end of that day; up to 9 fraction digits, truncated to milliseconds.
     public static func parse(_ b: UnsafeBufferPointer<UInt8>) throws(Invalid) -> Int64 {
+        if let usual = parseUsualForm(b) { return usual }
         var i = 0
         let n = b.count
 
-        func digits(_ count: Int, _ what: String) throws(Invalid) -> Int {
+        // `StaticString` labels: a `String` argument cost more than the parse itself.
+        func digits(_ count: Int, _ what: StaticString) throws(Invalid) -> Int {
             guard i + count <= n else { throw Invalid(reason: "\(what): expected \(count) digits") }
             var value = 0
             for _ in 0..<count {
@@ -32,7 +34,7 @@ public enum Timestamp {
             }
             return value
         }
-        func expect(_ byte: UInt8, _ what: String) throws(Invalid) {
+        func expect(_ byte: UInt8, _ what: StaticString) throws(Invalid) {
             guard i < n, b[i] == byte else { throw Invalid(reason: "expected '\(Character(Unicode.Scalar(byte)))' \(what)") }
             i += 1
         }
@@ -100,6 +102,67 @@ public enum Timestamp {
             }
             guard i == n else { throw Invalid(reason: "unexpected text after the timestamp") }
         }
+        let days = Int64(daysFromCivil(year: year, month: month, day: day))
+        let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
+        let result = seconds * 1000 + Int64(millisecond)
+        // An offset or 24:00 can carry 0000-01-01 or 9999-12-31 out of the four-digit years,
+        // which `format` could not print in a form this parser reads back.
+        guard result >= earliest && result < endOfYear9999 else {
+            throw Invalid(reason: "outside the years 0000–9999 once converted to UTC")
+        }
+        return result
+    }
+
+    /// 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: the range of instants Tycho reads and prints.
+    static let earliest: Int64 = -62_167_219_200_000
+    static let endOfYear9999: Int64 = 253_402_300_800_000
+
+    /// The form nearly every producer writes, `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]`, read
+    /// at fixed positions; nil for anything else, which the general reader then reads or explains.
+    @inline(__always)
+    static func parseUsualForm(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let n = b.count
+        guard n >= 19, let p = b.baseAddress else { return nil }
+        guard p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"), p[10] == UInt8(ascii: "T"),
+              p[13] == UInt8(ascii: ":"), p[16] == UInt8(ascii: ":") else { return nil }
+        var isDigits = true
+        @inline(__always) func digit(_ k: Int) -> Int {
+            let d = Int(p[k]) &- 48
+            isDigits = isDigits && d >= 0 && d <= 9
+            return d
+        }
+        let year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
+        let month = digit(5) * 10 + digit(6), day = digit(8) * 10 + digit(9)
+        let hour = digit(11) * 10 + digit(12), minute = digit(14) * 10 + digit(15), second = digit(17) * 10 + digit(18)
+        guard isDigits, month >= 1, month <= 12, day >= 1, day <= daysInMonth(year: year, month: month),
+              hour <= 23, minute <= 59, second <= 59 else { return nil }
+        var i = 19, millisecond = 0
+        if i < n && p[i] == UInt8(ascii: ".") {
+            i += 1
+            let first = i
+            while i < n, p[i] >= 48, p[i] <= 57 {
+                if i - first < 3 { millisecond = millisecond * 10 + Int(p[i] - 48) }
+                i += 1
+            }
+            let count = i - first
+            guard count >= 1 && count <= 9 else { return nil }
+            for _ in min(count, 3)..<3 { millisecond *= 10 }
+        }
+        var offsetMinutes = 0
+        if i < n {
+            let sign = p[i]
+            if sign == UInt8(ascii: "Z") {
+                i += 1
+            } else if (sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-")) && n - i == 6 && p[i + 3] == UInt8(ascii: ":") {
+                let offsetHour = digit(i + 1) * 10 + digit(i + 2), offsetMinute = digit(i + 4) * 10 + digit(i + 5)
+                guard isDigits, offsetHour <= 23, offsetMinute <= 59 else { return nil }
+                offsetMinutes = (offsetHour * 60 + offsetMinute) * (sign == UInt8(ascii: "-") ? -1 : 1)
+                i += 6
+            } else {
+                return nil
+            }
+        }
+        guard i == n else { return nil }
         let days = Int64(daysFromCivil(year: year, month: month, day: day))
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
         return seconds * 1000 + Int64(millisecond)
