@@ -195,8 +195,17 @@ public struct EventWriter {
         }
         let text = results.compactMap(\.1).map { $0 + "\n" }.joined()
         if !text.isEmpty {
+            var status = stat()
+            let isNew = fstat(log, &status) == 0 && status.st_size == 0
             try writeAll(Array(text.utf8), to: log)
             guard fsync(log) == 0 else { throw WriteError(description: "fsync failed: \(errorText())") }
+            // A new log's directory entry must be on disk too, or a crash can lose the whole file.
+            if isNew {
+                let parent = open(directory, O_RDONLY | O_CLOEXEC)
+                guard parent >= 0 else { throw WriteError(description: "cannot open \(directory): \(errorText())") }
+                defer { close(parent) }
+                guard fsync(parent) == 0 else { throw WriteError(description: "cannot sync \(directory): \(errorText())") }
+            }
         }
         return results.map(\.0)
     }
