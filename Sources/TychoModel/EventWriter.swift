@@ -153,6 +153,9 @@ public struct EventWriter {
         return event
     }
 
+    /// The times a log line can hold: 0000-01-01 to the end of 9999, UTC.
+    static let storableTimes = Timestamp.milliseconds(year: 0, month: 1, day: 1)...(Timestamp.milliseconds(year: 10000, month: 1, day: 1) - 1)
+
     /// Tycho's limits: a non-empty id of at most 100 characters, parent and source ids of at
     /// most 100, tag values of at most 200.
     func validate(_ event: Event) throws(WriteError) {
@@ -160,6 +163,10 @@ public struct EventWriter {
         guard event.id.unicodeScalars.count <= 100 else { throw WriteError(description: "id is longer than 100 characters") }
         guard event.parentID.unicodeScalars.count <= 100 else { throw WriteError(description: "parent_id is longer than 100 characters") }
         guard event.sourceID.unicodeScalars.count <= 100 else { throw WriteError(description: "source_id is longer than 100 characters") }
+        // Times are stored as `YYYY-MM-DDT...+00:00`: outside these years the line could not be read back.
+        for (name, time) in [("start_time", event.startTime), ("end_time", event.endTime)] where !Self.storableTimes.contains(time) {
+            throw WriteError(description: "\(name) \(Timestamp.format(time)) is outside the years 0000 to 9999 (UTC)")
+        }
         for tag in event.tags {
             guard !tag.key.isEmpty else { throw WriteError(description: "a tag name must not be empty") }
             for value in tag.values where value.unicodeScalars.count > 200 {
