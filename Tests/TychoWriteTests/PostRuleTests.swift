@@ -138,6 +138,13 @@ final class PostRuleTests: XCTestCase {
         XCTAssertEqual(tooLong.status, 1)
         XCTAssertTrue(tooLong.err.contains("source_id"), tooLong.err)
         XCTAssertEqual(try stored(store, "deploy").sourceID, "jenkins-1")
+        // Times whose UTC form is not storable are refused by update and merge as well.
+        for operation in ["update", "merge"] {
+            let tooLate = store.post(eventJSON(id: "deploy", end: "9999-12-31T23:30:00-01:00"), ["--operation", operation])
+            XCTAssertEqual(tooLate.status, 1, operation)
+            XCTAssertTrue(tooLate.err.contains("end_time"), tooLate.err)
+        }
+        XCTAssertEqual(store.tycho("check").status, 0)
     }
 
     func testMergeStillValidates() throws {
