@@ -1,0 +1,50 @@
+import Testing
+import TychoModel
+
+/// `events(matching:)`, the browser's query: tags, excluded tags, time range and words.
+@Suite struct EventFilterTests {
+    static let files = ["a.jsonl": jsonl(
+        eventLine("deploy-1", start: "2020-01-01T00:00:03Z", description: "Deploy checkout to PROD",
+                  tags: ["service": ["checkout"], "status": ["fail"]]),
+        eventLine("deploy-2", start: "2020-01-01T00:00:02Z", description: "deploy search",
+                  tags: ["service": ["search"], "status": ["success"]]),
+        eventLine("flag-1", start: "2020-01-01T00:00:01Z", description: "flag dark-mode on",
+                  tags: ["service": ["checkout"]]))]
+
+    @Test func emptyFilterIsEverythingNewestFirst() throws {
+        let store = try DataFixture.load(Self.files)
+        let list = store.events(matching: EventFilter())
+        #expect(list.count == 3)
+        #expect((0..<list.count).map { store.id(list[$0]) } == ["deploy-1", "deploy-2", "flag-1"])
+    }
+
+    @Test func excludedTagsRemoveEvents() throws {
+        let store = try DataFixture.load(Self.files)
+        let list = store.events(matching: EventFilter(tags: [TagTerm(key: "service", value: "checkout")],
+                                                      excludedTags: [TagTerm(key: "status", value: "fail")]))
+        #expect((0..<list.count).map { store.id(list[$0]) } == ["flag-1"])
+    }
+
+    @Test func wordsMatchDescriptionOrIDIgnoringCase() throws {
+        let store = try DataFixture.load(Self.files)
+        let words = store.events(matching: EventFilter(texts: ["DEPLOY", "prod"]))
+        #expect((0..<words.count).map { store.id(words[$0]) } == ["deploy-1"])
+        let byID = store.events(matching: EventFilter(texts: ["flag-1"]))
+        #expect((0..<byID.count).map { store.id(byID[$0]) } == ["flag-1"])
+        #expect(store.events(matching: EventFilter(texts: ["nowhere"])).isEmpty)
+    }
+
+    @Test func positionOfARecordInTheList() throws {
+        let store = try DataFixture.load(Self.files)
+        let list = store.events(matching: EventFilter(tags: [TagTerm(key: "service", value: "checkout")]))
+        #expect(list.position(of: try store.required("flag-1")) == 1)
+        #expect(list.position(of: try store.required("deploy-2")) == nil)
+    }
+
+    @Test func tagKeysAndValueCounts() throws {
+        let store = try DataFixture.load(Self.files)
+        #expect(store.tagKeys == ["service", "status"])
+        #expect(store.tagValueCounts(key: "service").map(\.value) == ["checkout", "search"])
+        #expect(store.tagValueCounts(key: "service").map(\.count) == [2, 1])
+    }
+}
