@@ -15,10 +15,12 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product tycho
 
-## Every test: model, command line, screen, and end to end in tmux (needs the built binary).
+## Every test: model, command line, screen, writes, hostile input, and end to end in tmux.
+## The process-level tests (tmux, 8 concurrent writers) run the release binary: what people use, and fast.
 test: deps
 	$(SWIFT) build
-	$(SWIFT) test
+	$(SWIFT) build -c release --product tycho
+	TYCHO_BIN=$(CURDIR)/.build/release/tycho $(SWIFT) test
 
 ## Installs what a fresh machine lacks (libncurses-dev, tmux), or says what to install.
 deps:
