@@ -28,6 +28,9 @@ struct EventLineParser {
     private var outer = Fields()
     private var inner = Fields()
     private var isWrapped = false
+    private let names = MemberNames()
+    /// Where a record's blob is assembled before it is appended to the arena.
+    private var blobBuffer = [UInt8](repeating: 0, count: 4096)
     private var containers: [UInt8] = []
     /// This segment's ids so far (hash → record), so a parent named a few lines up is stored
     /// as that record's number instead of a second copy of the id.
@@ -53,10 +56,10 @@ struct EventLineParser {
         // Disjoint stored properties, so neither `Fields` is copied.
         if isWrapped {
             Self.commit(inner, isDeletion: false, generatedID: generatedID, line: base, lineNumber: lineNumber,
-                        scratch: scratch, localIDs: &localIDs, into: &columns)
+                        scratch: scratch, localIDs: &localIDs, blobBuffer: &blobBuffer, into: &columns)
         } else {
             Self.commit(outer, isDeletion: outer.deletedID != nil, generatedID: generatedID, line: base, lineNumber: lineNumber,
-                        scratch: scratch, localIDs: &localIDs, into: &columns)
+                        scratch: scratch, localIDs: &localIDs, blobBuffer: &blobBuffer, into: &columns)
         }
     }
 
@@ -169,25 +172,22 @@ struct EventLineParser {
         let name = try readString()
         defer { dropScratch(from: mark) }
         return withBytes(name) { name -> Key in
+            guard name.count >= 2 && name.count <= 11, let start = name.baseAddress else { return .other }
+            // Compared as packed words: cheaper than a memcmp per candidate name.
+            let word = packShort(start, name.count)
+            let names = self.names
             switch name.count {
-            case 2 where matches(name, "id"): return .id
-            case 4 where matches(name, "tags"): return .tags
-            case 5 where matches(name, "event"): return .event
-            case 6 where matches(name, "delete"): return .delete
-            case 8 where matches(name, "end_time"): return .endTime
-            case 9 where matches(name, "parent_id"): return .parentID
-            case 9 where matches(name, "source_id"): return .sourceID
-            case 10 where matches(name, "start_time"): return .startTime
-            case 11 where matches(name, "description"): return .description
-            case 11 where matches(name, "detail_urls"): return .detailURLs
+            case 2: return word == names.id ? .id : .other
+            case 4: return word == names.tags ? .tags : .other
+            case 5: return word == names.event ? .event : .other
+            case 6: return word == names.delete ? .delete : .other
+            case 8: return word == names.endTime ? .endTime : .other
+            case 9: return word == names.parentID ? .parentID : word == names.sourceID ? .sourceID : .other
+            case 10: return word == names.startTime ? .startTime : .other
+            case 11: return word == names.description ? .description : word == names.detailURLs ? .detailURLs : .other
             default: return .other
             }
         }
-    }
-
-    @inline(__always)
-    private func matches(_ name: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
-        memcmp(name.baseAddress!, literal.utf8Start, name.count) == 0
     }
 
     // MARK: - Typed values
@@ -374,32 +374,59 @@ struct EventLineParser {
 
     /// Appends the record `fields` describe.
     private static func commit(_ fields: borrowing Fields, isDeletion: Bool, generatedID: Span?, line: UnsafePointer<UInt8>,
-                               lineNumber: Int, scratch: borrowing [UInt8], localIDs: inout HashIndex,
+                               lineNumber: Int, scratch: borrowing [UInt8], localIDs: inout HashIndex, blobBuffer: inout [UInt8],
                                into columns: inout SegmentColumns) {
         let record = columns.count
         let (idHash, isNewID) = scratch.withUnsafeBytes { decoded in
             let bytes = SpanBytes(line: UnsafeRawPointer(line), decoded: decoded)
-            let id = bytes((isDeletion ? fields.deletedID : fields.id) ?? generatedID), parent = bytes(fields.parent)
-            // A parent that is the id of an earlier record here is stored as that record's number.
-            var parentRecord = -1
-            if parent.count > 0 {
-                let hash = hashBytes(parent.baseAddress!, parent.count)
-                if let earlier = localIDs.find(hash, { earlier in columns.withRecord(Int(earlier)) { memcmpEqual($0.id, parent) } }) {
-                    parentRecord = Int(earlier)
+            let idText = bytes((isDeletion ? fields.deletedID : fields.id) ?? generatedID), parentText = bytes(fields.parent)
+            return IDKey.withKey(ofText: idText) { id in
+                IDKey.withKey(ofText: parentText) { parent in
+                    // A parent that is the id of an earlier record here is stored as that record's number.
+                    var parentRecord = -1
+                    if parent.bytes.count > 0,
+                       let earlier = localIDs.find(parent.hash, { earlier in columns.withRecord(Int(earlier)) { $0.id == parent } }) {
+                        parentRecord = Int(earlier)
+                    }
+                    let storedParent = parentRecord >= 0 ? 0 : parent.bytes.count
+                    let source = bytes(fields.source), description = bytes(fields.description)
+                    let urlsLength = bytes.urlBlobLength(fields.urls)
+                    let size = RecordBlob.maximumHeader + id.bytes.count + storedParent + source.count + description.count
+                        + urlsLength + (fields.tagPairs.count + 1) * 5
+                    if blobBuffer.count < size { blobBuffer = [UInt8](repeating: 0, count: size * 2) }
+                    columns.blobOffsets.append(UInt32(truncatingIfNeeded: columns.arena.count))
+                    // Assembled in one buffer and appended once: an append per piece cost more than the copying.
+                    blobBuffer.withUnsafeMutableBytes { buffer in
+                        var blob = BlobWriter(buffer)
+                        var flags: UInt8 = id.isUUID ? RecordBlob.idIsUUID : 0
+                        if parentRecord >= 0 { flags |= RecordBlob.parentIsEarlierID } else if parent.isUUID { flags |= RecordBlob.parentIsUUID }
+                        blob.put(flags)
+                        blob.putNumber(fields.tagPairs.count)
+                        for pair in fields.tagPairs { blob.putNumber(Int(pair)) }
+                        blob.putNumber(id.bytes.count)
+                        blob.putNumber(parentRecord >= 0 ? parentRecord : parent.bytes.count)
+                        blob.putNumber(source.count)
+                        blob.putNumber(description.count)
+                        blob.putNumber(urlsLength)
+                        blob.put(id.bytes)
+                        if parentRecord < 0 { blob.put(parent.bytes) }
+                        blob.put(source)
+                        blob.put(description)
+                        var k = 0
+                        while k + 1 < fields.urls.count {
+                            let name = bytes(fields.urls[k]), url = bytes(fields.urls[k + 1])
+                            blob.putNumber(name.count)
+                            blob.put(name)
+                            blob.putNumber(url.count)
+                            blob.put(url)
+                            k += 2
+                        }
+                        columns.arena.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<blob.count]))
+                    }
+                    let isNew = localIDs.find(id.hash, { earlier in columns.withRecord(Int(earlier)) { $0.id == id } }) == nil
+                    return (id.hash, isNew)
                 }
             }
-            let source = bytes(fields.source), description = bytes(fields.description)
-            columns.blobOffsets.append(UInt32(truncatingIfNeeded: columns.arena.count))
-            RecordBlob.appendHeader(flags: parentRecord >= 0 ? RecordBlob.parentIsEarlierID : 0, idLength: id.count,
-                                    parentNumber: parentRecord >= 0 ? parentRecord : parent.count, sourceLength: source.count,
-                                    descriptionLength: description.count, urlsLength: bytes.urlBlobLength(fields.urls), to: &columns.arena)
-            columns.arena.append(contentsOf: id)
-            if parentRecord < 0 { columns.arena.append(contentsOf: parent) }
-            columns.arena.append(contentsOf: source)
-            columns.arena.append(contentsOf: description)
-            bytes.appendURLBlob(fields.urls, to: &columns.arena)
-            let idHash = hashBytes(id.baseAddress!, id.count)
-            return (idHash, localIDs.find(idHash, { earlier in columns.withRecord(Int(earlier)) { memcmpEqual($0.id, id) } }) == nil)
         }
         if isNewID { localIDs.insert(idHash, entry: UInt32(record)) }
         columns.kinds.append(isDeletion ? .deletion : .event)
@@ -407,8 +434,6 @@ struct EventLineParser {
         let start = fields.start ?? fields.end ?? 0
         columns.starts.append(start)
         columns.ends.append(fields.end ?? start)
-        columns.tagPairs.append(contentsOf: fields.tagPairs)
-        columns.tagOffsets.append(UInt32(truncatingIfNeeded: columns.tagPairs.count))
     }
 
     /// A uuid4-shaped id derived from the line's bytes, so the same data always gets the same id.
@@ -750,6 +775,18 @@ private struct Span {
     var start: Int
     var length: Int
     var isDecoded: Bool
+}
+
+/// The member names the parser knows, packed as `packShort` packs them. (A parser property,
+/// not statics: a static's lazy initialisation check on every use cost more than the compare.)
+private struct MemberNames {
+    let id = Self.pack("id"), tags = Self.pack("tags"), event = Self.pack("event"), delete = Self.pack("delete")
+    let endTime = Self.pack("end_time"), parentID = Self.pack("parent_id"), sourceID = Self.pack("source_id")
+    let startTime = Self.pack("start_time"), description = Self.pack("description"), detailURLs = Self.pack("detail_urls")
+
+    private static func pack(_ name: StaticString) -> (UInt64, UInt64) {
+        packShort(UnsafeRawPointer(name.utf8Start), name.utf8CodeUnitCount)
+    }
 }
 
 /// A remembered tag name or value: its bytes packed into two words, its length and key, and

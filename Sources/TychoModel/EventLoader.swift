@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Loads a data directory into an `EventStore`, on every core.
 ///
@@ -8,22 +11,24 @@ public enum EventLoader {
     /// Loads everything below `directory`. `firstBatch`, if given, receives a store of the
     /// newest range before the rest is read (only when there is more to read).
     public static func load(directory: String, firstBatch: ((EventStore) -> Void)? = nil) throws(DataDirectory.Unusable) -> EventStore {
+        _ = mapLargeAllocations
         let (files, listingProblems) = try DataDirectory.files(in: directory)
         var ranges: [SegmentReader.Range] = []
         for (index, file) in files.enumerated() {
             ranges += SegmentReader.ranges(fileIndex: index, path: file.path, size: file.size)
         }
         let results = ResultSlots(count: ranges.count)
+        let buffers = ReadBuffers()
         var remaining = Array(ranges.indices)
         if let firstBatch, ranges.count > 1, let newest = remaining.popLast() {
-            results.set(newest, SegmentReader.read(ranges[newest]))
+            results.set(newest, SegmentReader.read(ranges[newest], buffers: buffers))
             if case .success(let segment) = results[newest] {
                 firstBatch(EventStore(files: files, segments: [segment]))
             }
         }
         let (order, toRead) = (remaining, ranges)
         DispatchQueue.concurrentPerform(iterations: order.count) { k in
-            results.set(order[k], SegmentReader.read(toRead[order[k]]))
+            results.set(order[k], SegmentReader.read(toRead[order[k]], buffers: buffers))
         }
         return assemble(files: files, ranges: ranges, results: results.values, listingProblems: listingProblems)
     }
@@ -49,6 +54,21 @@ public enum EventLoader {
         return EventStore(files: files, segments: segments, fileProblems: problems)
     }
 }
+
+/// Makes glibc give every allocation of 1 MB or more its own mapping, returned to the system
+/// when freed. By default glibc raises that threshold as big blocks are freed and then serves
+/// them from recycled heap memory, where capacity reserved but never used is resident all the
+/// same: at a million events, peak memory went from about 480 MB to 395 MB with this.
+/// (`mallopt` is not in Swift's Glibc module, hence `dlsym`.)
+let mapLargeAllocations: Void = {
+    #if canImport(Glibc)
+    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD in <malloc.h>
+    if let symbol = dlsym(nil, "mallopt") {
+        _ = unsafeBitCast(symbol, to: Mallopt.self)(mmapThreshold, 1 << 20)
+    }
+    #endif
+}()
 
 /// Results written by concurrent workers, each to its own index.
 final class ResultSlots: @unchecked Sendable {

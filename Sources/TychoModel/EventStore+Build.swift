@@ -142,14 +142,14 @@ extension EventStore.Parts {
                 columns.arena.withUnsafeBytes { arena in
                     for local in 0..<columns.count {
                         let blob = RecordBlob(arena: arena, at: Int(columns.blobOffsets[local]))
-                        var entry = RecordKeys(idHash: hashBytes(blob.id.baseAddress!, blob.id.count))
+                        var entry = RecordKeys(idHash: blob.id.hash)
                         if columns.kinds[local] == .deletion {
                             entry.isDeletion = true
                         } else if blob.parentRecord >= 0 {
                             entry.parent = UInt32(base + blob.parentRecord)
-                        } else if blob.parentBytes.count > 0 {
+                        } else if blob.parent.bytes.count > 0 {
                             entry.parent = RecordKeys.parentByHash
-                            entry.parentHash = hashBytes(blob.parentBytes.baseAddress!, blob.parentBytes.count)
+                            entry.parentHash = blob.parent.hash
                         }
                         keys[base + local] = entry
                     }
@@ -163,8 +163,8 @@ extension EventStore.Parts {
         var owners = [[UInt32]](repeating: [], count: parts)
         var lives = [[Int32]](repeating: [], count: parts)
         let recordSegment = self.recordSegment
-        /// Calls `body` with the id bytes a record has (or, `asParent`, names as its parent).
-        func withID<R>(_ record: Int, asParent: Bool, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        /// Calls `body` with the id a record has (or, `asParent`, names as its parent).
+        func withID<R>(_ record: Int, asParent: Bool, _ body: (IDKey) -> R) -> R {
             let s = Int(recordSegment[record]), local = record - bases[s]
             return asParent ? segments[s].columns.withParentID(local, body) : segments[s].columns.withRecord(local) { body($0.id) }
         }
@@ -184,7 +184,7 @@ extension EventStore.Parts {
                                         let found = index.find(hash) { entry in
                                             let other = owner[Int(entry)]
                                             return withID(Int(other >> 1), asParent: other & 1 == 1) { known in
-                                                withID(record, asParent: asParent) { memcmpEqual(known, $0) }
+                                                withID(record, asParent: asParent) { known == $0 }
                                             }
                                         }
                                         if let found { return found }
@@ -258,11 +258,11 @@ extension EventStore.Parts {
         }
         let recordSegment = self.recordSegment, bases = segmentBase
         func idPrecedes(_ a: UInt32, _ b: UInt32) -> Bool {
-            func withID<R>(_ record: UInt32, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+            func withID<R>(_ record: UInt32, _ body: (IDKey) -> R) -> R {
                 let s = Int(recordSegment[Int(record)])
                 return segments[s].columns.withRecord(Int(record) - bases[s]) { body($0.id) }
             }
-            return withID(a) { idA in withID(b) { idB in idA.lexicographicallyPrecedes(idB) } }
+            return withID(a) { idA in withID(b) { idB in idA.precedes(idB) } }
         }
         sortInParallel(&entries) { a, b in a.start != b.start ? a.start > b.start : idPrecedes(a.record, b.record) }
         timeline = entries.map(\.record)
@@ -293,15 +293,14 @@ extension EventStore.Parts {
             var position = range.lowerBound
             while position < range.upperBound {
                 let s = Int(recordSegment[Int(timeline[position])])
-                segments[s].columns.tagOffsets.withUnsafeBufferPointer { offsets in
-                    segments[s].columns.tagPairs.withUnsafeBufferPointer { pairs in
+                segments[s].columns.arena.withUnsafeBytes { arena in
+                    segments[s].columns.blobOffsets.withUnsafeBufferPointer { offsets in
                         remaps[s].withUnsafeBufferPointer { remap in
                             while position < range.upperBound {
                                 let record = Int(timeline[position])
                                 guard Int(recordSegment[record]) == s else { break }
-                                let local = record - bases[s]
-                                for k in Int(offsets[local])..<Int(offsets[local + 1]) {
-                                    body(remap[Int(pairs[k])], UInt32(position))
+                                RecordBlob.forEachTag(arena: arena, at: Int(offsets[record - bases[s]])) { pair in
+                                    body(remap[Int(pair)], UInt32(position))
                                 }
                                 position += 1
                             }

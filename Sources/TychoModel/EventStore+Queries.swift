@@ -19,6 +19,9 @@ extension EventStore {
         let excluded = filter.excludedTags.map { ranks(with: $0) }
         included.sort { $0.count < $1.count }
         let texts = filter.texts.map { Array($0.utf8) }
+        if included.isEmpty && excluded.isEmpty && !texts.isEmpty {
+            return EventList(store: self, ranks: positions(in: window.lower..<window.upper, endingFrom: from, containing: texts))
+        }
         var result: [UInt32] = []
         var cursors = [Int](repeating: 0, count: max(included.count, excluded.count))
 
@@ -108,7 +111,7 @@ extension EventStore {
     func matchesTexts(_ record: Int, _ texts: [[UInt8]]) -> Bool {
         let (segment, local) = locate(record)
         return segment.columns.withRecord(local) { blob in
-            texts.allSatisfy { containsFolded(blob.description, $0) || containsFolded(blob.id, $0) }
+            texts.allSatisfy { containsFolded(blob.description, $0) || blob.id.containsFolded($0) }
         }
     }
 
@@ -142,7 +145,7 @@ extension EventStore {
     public func flattenTree(root: Int, isExpanded: (Int) -> Bool,
                             arrange: ((_ parent: Int, _ children: [Int]) -> [TreeEntry])? = nil) -> [TreeRow] {
         var rows: [TreeRow] = []
-        var shown: Set<Int> = []
+        var shown = RecordSet(count: recordSegment.count)
         // Each entry: what to emit, its depth, its parent row, and whether it is its parent's last child.
         var stack: [(entry: TreeEntry, depth: Int, parentRow: Int, isLast: Bool)] = [(.event(root), 0, -1, true)]
         while let (entry, depth, parentRow, isLast) = stack.popLast() {
@@ -155,7 +158,7 @@ extension EventStore {
             case .event(let event):
                 record = event
             }
-            let isRepeat = !shown.insert(record).inserted
+            let isRepeat = !shown.insert(record)
             let childCount = self.childCount(record)
             let row = TreeRow(record: record, depth: depth, parentRow: parentRow, isLastChild: isLast,
                               childCount: childCount, isBackReference: isRepeat,
@@ -226,31 +229,3 @@ func binarySearch(_ sorted: [UInt32], _ value: UInt32) -> Bool {
     return k < sorted.count && sorted[k] == value
 }
 
-/// Whether `haystack` contains `needle` (lower-case), ignoring ASCII case; non-ASCII bytes
-/// must match exactly.
-func containsFolded(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
-    let n = needle.count, h = haystack.count
-    if n == 0 { return true }
-    if n > h { return false }
-    return needle.withUnsafeBufferPointer { needle in
-        let first = needle[0]
-        let firstIsLetter = first >= 0x61 && first <= 0x7A
-        var i = 0
-        let last = h - n
-        while i <= last {
-            let byte = haystack[i]
-            if byte == first || (firstIsLetter && byte | 0x20 == first) {
-                var k = 1
-                while k < n {
-                    var b = haystack[i + k]
-                    if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-                    if b != needle[k] { break }
-                    k += 1
-                }
-                if k == n { return true }
-            }
-            i += 1
-        }
-        return false
-    }
-}

@@ -110,12 +110,12 @@ public final class EventStore: @unchecked Sendable {
 
     public func id(_ record: Int) -> String {
         let (segment, local) = locate(record)
-        return segment.columns.withRecord(local) { String(decoding: $0.id, as: UTF8.self) }
+        return segment.columns.withRecord(local) { $0.id.string }
     }
 
     public func parentID(_ record: Int) -> String {
         let (segment, local) = locate(record)
-        return segment.columns.withParentID(local) { String(decoding: $0, as: UTF8.self) }
+        return segment.columns.withParentID(local) { $0.string }
     }
 
     public func sourceID(_ record: Int) -> String {
@@ -135,8 +135,11 @@ public final class EventStore: @unchecked Sendable {
     func pairs(_ record: Int) -> [UInt32] {
         let (segment, local) = locate(record)
         let remap = pairRemap[Int(recordSegment[record])]
-        let tags = Int(segment.columns.tagOffsets[local])..<Int(segment.columns.tagOffsets[local + 1])
-        return tags.map { remap[Int(segment.columns.tagPairs[$0])] }
+        var pairs: [UInt32] = []
+        segment.columns.arena.withUnsafeBytes { arena in
+            RecordBlob.forEachTag(arena: arena, at: Int(segment.columns.blobOffsets[local])) { pairs.append(remap[Int($0)]) }
+        }
+        return pairs
     }
 
     /// The record's tags, grouped by key in the order the keys first appear.
@@ -194,17 +197,18 @@ public final class EventStore: @unchecked Sendable {
         var id = id
         return id.withUTF8 { bytes in
             let raw = UnsafeRawBufferPointer(bytes)
-            let hash = hashBytes(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, raw.count)
-            let part = idPart(hash, parts: idIndexes.count)
-            let entry = idIndexes[part].find(hash) { entry in
-                withSlotID(Int(slotBase[part] + entry)) { memcmpEqual($0, raw) }
+            return IDKey.withKey(ofText: raw) { key in
+                let part = idPart(key.hash, parts: idIndexes.count)
+                let entry = idIndexes[part].find(key.hash) { entry in
+                    withSlotID(Int(slotBase[part] + entry)) { $0 == key }
+                }
+                return entry.map { slotBase[part] + $0 }
             }
-            return entry.map { slotBase[part] + $0 }
         }
     }
 
-    /// Calls `body` with the id bytes of `slot`.
-    func withSlotID<R>(_ slot: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    /// Calls `body` with the id of `slot`.
+    func withSlotID<R>(_ slot: Int, _ body: (IDKey) -> R) -> R {
         let owner = slotOwner[slot]
         let (segment, local) = locate(Int(owner >> 1))
         return owner & 1 == 0 ? segment.columns.withRecord(local) { body($0.id) } : segment.columns.withParentID(local, body)

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 
 /// Splits data files into byte ranges and reads each range into a `Segment`.
 enum SegmentReader {
@@ -48,8 +49,8 @@ enum SegmentReader {
         return result
     }
 
-    /// Reads and parses one range. `displayName` names the file in problems.
-    static func read(_ range: Range) -> Result<Segment, LoadProblemError> {
+    /// Reads and parses one range, into a buffer from `buffers` if given.
+    static func read(_ range: Range, buffers: ReadBuffers? = nil) -> Result<Segment, LoadProblemError> {
         let descriptor = open(range.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return .failure(LoadProblemError(reason: "cannot open: \(errorText())")) }
         defer { close(descriptor) }
@@ -58,8 +59,9 @@ enum SegmentReader {
         let end = range.end ?? Int(status.st_size)
         let length = max(0, end - range.start)
         guard length < Int(UInt32.max) else { return .failure(LoadProblemError(reason: "range too large")) }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(length, 1), alignment: 16)
-        defer { buffer.deallocate() }
+        let pool = buffers ?? ReadBuffers()
+        let buffer = pool.take(length)
+        defer { pool.give(buffer) }
         var filled = 0
         while filled < length {
             let got = pread(descriptor, buffer.baseAddress! + filled, length - filled, off_t(range.start + filled))
@@ -75,8 +77,9 @@ enum SegmentReader {
 
     /// Parses the lines of `bytes`, the contents of `range`.
     static func parse(_ bytes: UnsafeRawBufferPointer, range: Range) -> Segment {
-        var columns = SegmentColumns(expectedRecords: bytes.count / 400 + 16)
-        columns.arena.reserveCapacity(bytes.count / 3)
+        // Generous: capacity never touched costs no memory (large buffers are fresh mappings, see
+        // `EventLoader`), while growing an array copies it.
+        var columns = SegmentColumns(expectedRecords: bytes.count / 256 + 16, expectedBytes: bytes.count / 2 + 64)
         var parser = EventLineParser()
         var problems: [(line: Int, reason: String)] = []
         var position = 0
@@ -120,6 +123,27 @@ enum SegmentReader {
         for byte in line where byte != 0x20 && byte != 0x09 && byte != 0x0D { return false }
         return true
     }
+}
+
+/// Read buffers handed from range to range, so a load touches one buffer per core instead of
+/// fresh pages for every range.
+final class ReadBuffers: @unchecked Sendable {
+    private var free: [UnsafeMutableRawBufferPointer] = []
+    private let lock = DispatchQueue(label: "tycho.read-buffers")
+
+    /// A buffer of at least `size` bytes.
+    func take(_ size: Int) -> UnsafeMutableRawBufferPointer {
+        if let buffer = lock.sync(execute: { free.popLast() }) {
+            if buffer.count >= size { return buffer }
+            buffer.deallocate()
+        }
+        // A little over a range, so ranges that end a line later still fit.
+        return .allocate(byteCount: max(size, SegmentReader.rangeSize + (256 << 10)), alignment: 16)
+    }
+
+    func give(_ buffer: UnsafeMutableRawBufferPointer) { lock.sync { free.append(buffer) } }
+
+    deinit { free.forEach { $0.deallocate() } }
 }
 
 /// A whole file (or range) that could not be read.
