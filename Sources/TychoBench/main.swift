@@ -1,1 +1,143 @@
-print("todo")
+import Foundation
+import TychoModel
+
+// tycho-bench: the loader, the store's queries and the command line at scale, as medians with
+// min–max over repeated runs, beside baselines run in the same invocation (`cat` of the same
+// files, and Python's json.loads per line with a tag index). Prints one table.
+//
+//   tycho-bench [--cache DIR] [--shared DIR] [--tycho PATH] [--runs N]
+
+/// What the bench was asked to do.
+struct BenchOptions {
+    var cache = NSHomeDirectory() + "/.cache/tycho-bench"
+    var shared: String?
+    var tycho: String?
+    var runs = 7
+
+    init(_ arguments: [String]) throws {
+        var rest = arguments[...]
+        while let option = rest.popFirst() {
+            guard let value = rest.popFirst() else { throw BenchError("\(option) needs a value") }
+            switch option {
+            case "--cache": cache = value
+            case "--shared": shared = value
+            case "--tycho": tycho = value
+            case "--runs":
+                guard let number = Int(value), number >= 1 else { throw BenchError("--runs needs a whole number") }
+                runs = number
+            default: throw BenchError("unknown option \(option) (options: --cache DIR, --shared DIR, --tycho PATH, --runs N)")
+            }
+        }
+    }
+}
+
+/// This executable's directory; `tycho` is built next to it.
+let executableDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path
+
+/// The shared directory: `--shared`, else `../shared` from here, else from the repository this
+/// executable was built in (`REPO/.build/release/tycho-bench`).
+func sharedDirectory(_ options: BenchOptions) -> String {
+    if let shared = options.shared { return shared }
+    let candidates = [FileManager.default.currentDirectoryPath + "/../shared", executableDirectory + "/../../../shared"]
+    return candidates.first { FileManager.default.fileExists(atPath: $0 + "/bench/gen_events.py") } ?? candidates[0]
+}
+
+/// Python's reading of the same files: json.loads per line, the wrapper unwrapped, and an index
+/// from each tag key:value to the events carrying it.
+let pythonBaseline = """
+import glob, json, os, sys
+index, count = {}, 0
+for path in sorted(glob.glob(os.path.join(sys.argv[1], '*.jsonl'))):
+    with open(path, 'rb') as lines:
+        for line in lines:
+            if not line.strip():
+                continue
+            event = json.loads(line)
+            event = event.get('event', event)
+            for key, values in (event.get('tags') or {}).items():
+                for value in (values if isinstance(values, list) else [values]):
+                    index.setdefault((key, value), []).append(count)
+            count += 1
+print(count, len(index))
+"""
+
+func runBench(_ options: BenchOptions) throws -> [Row] {
+    let data = DataSets(cache: options.cache, shared: sharedDirectory(options))
+    try FileManager.default.createDirectory(atPath: options.cache, withIntermediateDirectories: true)
+    let small = try data.events(100_000), large = try data.events(1_000_000)
+    let tree = try data.deepTree()
+    let tycho = options.tycho ?? executableDirectory + "/tycho"
+    guard FileManager.default.isExecutableFile(atPath: tycho) else { throw BenchError("no tycho at \(tycho); build it or pass --tycho PATH") }
+    let python = try which("python3"), cat = try which("cat")
+    let runs = options.runs
+    var rows: [Row] = []
+
+    // In process first, while the heap is fresh, so the resident size after a load is its own.
+    log("loading 1M in process (\(runs) runs)")
+    let residentBefore = Measure.residentMemory()
+    var residentAfter = Double.nan
+    var firstBatch = Samples(), inProcess = Samples()
+    var store = EventStore.empty()
+    for run in 0..<runs {
+        store = .empty()
+        let start = Measure.now()
+        var firstAt = Double.nan
+        store = try EventLoader.load(directory: large) { _ in firstAt = Measure.now() - start }
+        inProcess.values.append(Measure.now() - start)
+        firstBatch.values.append(firstAt)
+        if run == 0 { residentAfter = Measure.residentMemory() }
+    }
+    rows.append(Row("load 1M, EventLoader.load in process", inProcess, unit: .seconds, target: "-"))
+    rows.append(Row("  first batch (firstBatch callback)", firstBatch, unit: .seconds, target: "-"))
+
+    log("filters on the 1M store")
+    let from = try Timestamp.parse("2026-11-10T00:00:00Z"), to = try Timestamp.parse("2026-11-12T00:00:00Z")
+    let tagFilter = EventFilter(tags: [TagTerm(key: "service", value: "svc-1"), TagTerm(key: "environment", value: "prod")], from: from, to: to)
+    var matched = 0
+    let tagTimes = Samples.collect(max(runs, 21)) { Measure.time { matched = store.events(matching: tagFilter).count } }
+    rows.append(Row("filter service:svc-1 AND environment:prod, 2 days (\(matched) of \(store.count))", tagTimes, unit: .milliseconds, target: "≤ 5 ms"))
+    let textFilter = EventFilter(texts: ["canary"])
+    let textTimes = Samples.collect(runs) { Measure.time { matched = store.events(matching: textFilter).count } }
+    rows.append(Row("filter free text \"canary\" over all descriptions (\(matched))", textTimes, unit: .milliseconds, target: "≤ 100 ms"))
+    store = .empty()
+
+    log("tree of 200,000 descendants")
+    let treeStore = try EventLoader.load(directory: tree.directory)
+    guard let leaf = treeStore.record(id: tree.leaf) else { throw BenchError("the tree set has no \(tree.leaf)") }
+    var treeRows = 0
+    let treeTimes = Samples.collect(runs) { Measure.time { treeRows = treeStore.tree(leaf).count } }
+    rows.append(Row("tree(id) with \(treeRows - 1) descendants", treeTimes, unit: .milliseconds, target: "≤ 50 ms"))
+
+    log("processes: tycho check, cat, python")
+    for (name, directory, target, pythonRuns) in [("100k", small, "≤ 0.12 s", runs), ("1M", large, "≤ 1.0 s", 1)] {
+        let files = try data.files(directory)
+        let load = try Samples.collect(runs) { try Measure.run([tycho, "check", "--data", directory]) }
+        let catTimes = try Samples.collect(runs) { try Measure.run([cat] + files) }
+        log("python json.loads at \(name) (\(pythonRuns) run\(pythonRuns == 1 ? "" : "s"))")
+        let pythonTimes = try Samples.collect(pythonRuns) { try Measure.run([python, "-c", pythonBaseline, directory]) }
+        rows.append(Row("load \(name): tycho check, process start to exit", load, unit: .seconds, target: target,
+                        cat: catTimes, python: pythonTimes))
+    }
+
+    log("tycho query at 1M")
+    let query = try Samples.collect(runs) { try Measure.run([tycho, "query", "--data", large, "--tag", "service:svc-1", "--count", "100"]) }
+    rows.append(Row("tycho query --tag service:svc-1 --count 100, 1M", query, unit: .seconds, target: "≤ 1.2 s"))
+
+    log("peak memory at 1M")
+    let peak = try Samples.collect(3) { try Measure.peakMemory([tycho, "check", "--data", large]) }
+    rows.append(Row("peak RSS, tycho check at 1M (/usr/bin/time -v)", peak, unit: .megabytes, target: "≤ 450 MB"))
+    rows.append(Row("RSS after loading 1M, in process (first load; \(Int(residentBefore)) MB before)", Samples([residentAfter]),
+                    unit: .megabytes, target: "≤ 350 MB"))
+    return rows
+}
+
+do {
+    let options = try BenchOptions(Array(CommandLine.arguments.dropFirst()))
+    let started = Measure.now()
+    let rows = try runBench(options)
+    print(Row.table(rows))
+    print("runs: \(options.runs) per figure (python at 1M: 1 run, ~16 s each; peak RSS: 3); bench took \(Int(Measure.now() - started)) s")
+} catch {
+    log("\(error)")
+    exit(1)
+}
