@@ -4,7 +4,9 @@ import TychoModel
 
 /// A chain of 100,000 events (each the parent of the next) and a long cycle: every tree query
 /// and the JSON tree encoder must work without recursion deep enough to overflow the stack.
-@Suite struct DeepChainTests {
+/// The time limit is a hang guard, not a benchmark: the suite takes seconds even in a busy
+/// debug build, while a cycle followed forever or an O(n²) step would take hours.
+@Suite(.timeLimit(.minutes(3))) struct DeepChainTests {
     static let length = 100_000
 
     /// e0 ← e1 ← … ← e99999, written leaf first so every parent appears later in the data.

@@ -4,7 +4,8 @@ import TychoModel
 
 /// Broken parent links: cycles of every length, missing parents, and parents that appear
 /// later in the data. Queries must end, list each event once, and never recurse without bound.
-@Suite struct ParentCycleTests {
+@Suite(.timeLimit(.minutes(3)))  // a hang guard: a cycle followed forever fails instead of stalling the run
+struct ParentCycleTests {
     /// Checks `rows` list exactly `expected` once each (back references aside) and that the
     /// JSON form parses and names each event once.
     func expectEachOnce(_ rows: [TreeRow], _ expected: Set<String>, in store: EventStore,
