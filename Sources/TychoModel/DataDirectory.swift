@@ -73,6 +73,9 @@ public enum DataDirectory {
                     }
                     files.append(DataFile(path: childPath, name: childRelative, size: Int(child.st_size),
                                           device: UInt64(child.st_dev), inode: UInt64(child.st_ino)))
+                } else if name.hasSuffix(".jsonl") {
+                    // Reading a FIFO blocks until a writer comes, a device may never end: say so, read nothing.
+                    problems.append(LoadProblem(file: childRelative, line: 0, reason: "not a regular file (\(kindName(child.st_mode))); skipped"))
                 }
             }
         }
@@ -83,5 +86,15 @@ public enum DataDirectory {
             return aIsLog != bIsLog ? bIsLog : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
         }
         return (files, problems)
+    }
+
+    /// What kind of file a mode that is neither a regular file nor a directory describes.
+    static func kindName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a FIFO"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFSOCK: return "a socket"
+        default: return "mode \(String(mode & S_IFMT, radix: 8))"
+        }
     }
 }

@@ -74,8 +74,8 @@ public enum EventJSON {
         return out
     }
 
-    /// A JSON string literal. Every control character (C0, DEL, C1) is escaped, so the output
-    /// is valid JSON and safe to print on a terminal.
+    /// A JSON string literal. Every control character (C0, DEL, C1), bidi control and invisible
+    /// format character is escaped, so the output is valid JSON and safe to print on a terminal.
     public static func appendString(_ text: String, to out: inout String) {
         out += "\""
         var plainStart = text.unicodeScalars.startIndex
@@ -94,7 +94,9 @@ public enum EventJSON {
             case 0x08: escape = "\\b"
             case 0x0C: escape = "\\f"
             case 0..<0x20, 0x7F..<0xA0, 0x2028, 0x2029: escape = "\\u" + hex4(value)
-            default: escape = nil
+            // Bidi controls and invisible format characters are valid JSON as they are, but
+            // escaped they cannot reorder or hide what a terminal shows of the output.
+            default: escape = SafeText.escape(scalar) == nil ? nil : unicodeEscape(value)
             }
             if let escape {
                 // Not `out.unicodeScalars.append`: that view copies the whole of `out` on every
@@ -107,6 +109,13 @@ public enum EventJSON {
         }
         out += Substring(scalars[plainStart..<scalars.endIndex])
         out += "\""
+    }
+
+    /// `\uXXXX`, or a UTF-16 surrogate pair of them above U+FFFF.
+    private static func unicodeEscape(_ value: UInt32) -> String {
+        guard value > 0xFFFF else { return "\\u" + hex4(value) }
+        let offset = value - 0x10000
+        return "\\u" + hex4(0xD800 + (offset >> 10)) + "\\u" + hex4(0xDC00 + (offset & 0x3FF))
     }
 
     private static func hex4(_ value: UInt32) -> String {

@@ -165,7 +165,8 @@ public enum Timestamp {
         guard i == n else { return nil }
         let days = Int64(daysFromCivil(year: year, month: month, day: day))
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
-        return seconds * 1000 + Int64(millisecond)
+        let result = seconds * 1000 + Int64(millisecond)
+        return result >= earliest && result < endOfYear9999 ? result : nil
     }
 
     /// Tycho's output form: `2018-12-31T18:38:52.345000+00:00`, the fraction left out when zero.
