@@ -106,9 +106,9 @@ final class PutRuleTests: XCTestCase {
             ("hour 25", eventJSON(id: "bad-time-4", start: "2024-05-01T25:00:00Z"), "start_time"),
             ("trailing text", eventJSON(id: "bad-time-5", start: "2024-05-01T10:00:00Z garbage"), "start_time"),
             ("a number for a time", "{\"id\": \"bad-time-6\", \"start_time\": 1714557600}", "start_time"),
-            // These parse, but their UTC form (years 10000 and -1) would be a line no reader can read.
-            ("a time past 9999 in UTC", eventJSON(id: "year-10000", start: "9999-12-31T23:00:00-05:00"), "start_time 10000-01-01T04:00:00+00:00 is outside the years 0000 to 9999"),
-            ("a time before 0000 in UTC", eventJSON(id: "year-minus-1", end: "0000-01-01T00:00:00+01:00"), "outside the years 0000 to 9999"),
+            // Their UTC form (years 10000 and -1) would be a line no reader can read: the parser refuses them.
+            ("a time past 9999 in UTC", eventJSON(id: "year-10000", start: "9999-12-31T23:00:00-05:00"), "start_time '9999-12-31T23:00:00-05:00': outside the years 0000–9999 once converted to UTC"),
+            ("a time before 0000 in UTC", eventJSON(id: "year-minus-1", end: "0000-01-01T00:00:00+01:00"), "end_time '0000-01-01T00:00:00+01:00': outside the years 0000–9999"),
             ("a number for an id", "{\"id\": 7, \"start_time\": \"\(at(10, 0))\"}", "id"),
         ]
         for (what, input, fragment) in refused {
