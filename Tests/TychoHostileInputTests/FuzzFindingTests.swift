@@ -71,3 +71,42 @@ import TychoModel
         }
     }
 }
+
+/// Inputs on which Foundation's `JSONSerialization` (the fuzzer's second opinion) and Tycho
+/// disagree, where Tycho follows RFC 8259: kept so that neither drifts unnoticed.
+@Suite struct FoundationDisagreementTests {
+    @Test func aTrailingCommaIsNotJSON() throws {
+        let store = try loadFile("""
+            {"id": "a", "start_time": "2026-01-01", "tags": {"k": ["v"],}}
+            {"id": "b", "start_time": "2026-01-01", "tags": {"k": ["v",]}}
+            {"id": "c", "start_time": "2026-01-01",}
+
+            """)
+        #expect(store.count == 0)
+        #expect(store.problemTexts == [
+            "events.jsonl:1: invalid JSON at column 61: expected a tag name",
+            "events.jsonl:2: tag 'k' values must be strings, found ']'",
+            "events.jsonl:3: invalid JSON at column 40: expected a member name",
+        ])
+    }
+
+    @Test func aByteOrderMarkInsideAValueIsKeptAsWritten() throws {
+        // Foundation drops U+FEFF at the start of a string; it is part of the value.
+        let store = try loadFile("{\"id\": \"a\", \"start_time\": \"2026-01-01\", \"tags\": {\"action\": [\"\u{FEFF}install\"]}}\n")
+        let event = try store.required("a")
+        #expect(event.tags == [Tag("action", ["\u{FEFF}install"])])
+        #expect(EventJSON.encode(event).contains(#"["\ufeffinstall"]"#))
+        #expect(try loadFile(EventJSON.encode(event) + "\n").required("a") == event)
+    }
+
+    @Test func aLoneSurrogateIsSkippedInAnUnknownMemberAndRejectedInAField() throws {
+        let store = try loadFile("""
+            {"id": "skipped", "start_time": "2026-01-01", "x": "\\ud800"}
+            {"id": "kept", "start_time": "2026-01-01", "description": "\\udc00"}
+
+            """)
+        #expect(store.allIDs == ["skipped"])
+        #expect(store.problems.map(\.line) == [2])
+        #expect(store.problems.first?.reason.contains("unpaired surrogate") == true)
+    }
+}
