@@ -5,7 +5,9 @@ import TychoModel
 // min–max over repeated runs, beside baselines run in the same invocation (`cat` of the same
 // files, and Python's json.loads per line with a tag index). Prints one table.
 //
-//   tycho-bench [--cache DIR] [--shared DIR] [--tycho PATH] [--runs N]
+//   tycho-bench [--cache DIR] [--shared DIR] [--tycho PATH] [--runs N] [--only PARTS]
+//
+// PARTS (comma-separated, for profiling one thing): memory, filters, tree, processes.
 
 /// What the bench was asked to do.
 struct BenchOptions {
@@ -13,6 +15,7 @@ struct BenchOptions {
     var shared: String?
     var tycho: String?
     var runs = 7
+    var parts: Set<String> = ["memory", "filters", "tree", "processes"]
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -22,10 +25,11 @@ struct BenchOptions {
             case "--cache": cache = value
             case "--shared": shared = value
             case "--tycho": tycho = value
+            case "--only": parts = Set(value.split(separator: ",").map(String.init))
             case "--runs":
                 guard let number = Int(value), number >= 1 else { throw BenchError("--runs needs a whole number") }
                 runs = number
-            default: throw BenchError("unknown option \(option) (options: --cache DIR, --shared DIR, --tycho PATH, --runs N)")
+            default: throw BenchError("unknown option \(option) (options: --cache DIR, --shared DIR, --tycho PATH, --runs N, --only PARTS)")
             }
         }
     }
@@ -61,34 +65,46 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], '*.jsonl'))):
 print(count, len(index))
 """
 
-func runBench(_ options: BenchOptions) throws -> [Row] {
-    let data = DataSets(cache: options.cache, shared: sharedDirectory(options))
-    try FileManager.default.createDirectory(atPath: options.cache, withIntermediateDirectories: true)
-    let small = try data.events(100_000), large = try data.events(1_000_000)
-    let tree = try data.deepTree()
-    let tycho = options.tycho ?? executableDirectory + "/tycho"
-    guard FileManager.default.isExecutableFile(atPath: tycho) else { throw BenchError("no tycho at \(tycho); build it or pass --tycho PATH") }
-    let python = try which("python3"), cat = try which("cat")
-    let runs = options.runs
-    var rows: [Row] = []
+/// Everything the bench needs to find.
+struct BenchContext {
+    let options: BenchOptions
+    let data: DataSets
+    let small: String, large: String
+    let tree: (directory: String, leaf: String)
+    let tycho: String
+    var runs: Int { options.runs }
 
-    // In process first, while the heap is fresh, so the resident size after a load is its own.
-    log("loading 1M in process (\(runs) runs)")
+    init(_ options: BenchOptions) throws {
+        self.options = options
+        data = DataSets(cache: options.cache, shared: sharedDirectory(options))
+        try FileManager.default.createDirectory(atPath: options.cache, withIntermediateDirectories: true)
+        small = try data.events(100_000)
+        large = try data.events(1_000_000)
+        tree = try data.deepTree()
+        tycho = options.tycho ?? executableDirectory + "/tycho"
+    }
+}
+
+/// Loads of the 1M set in this process (the first one, while the heap is fresh, also gives
+/// the resident size after a load), then filters on the store.
+func measureInProcess(_ context: BenchContext) throws -> [Row] {
+    let runs = context.runs, loads = context.options.parts.contains("memory") ? runs : 1
+    log("loading 1M in process (\(loads) runs)")
     let residentBefore = Measure.residentMemory()
     var residentAfter = Double.nan
     var firstBatch = Samples(), inProcess = Samples()
     var store = EventStore.empty()
-    for run in 0..<runs {
+    for run in 0..<loads {
         store = .empty()
         let start = Measure.now()
         var firstAt = Double.nan
-        store = try EventLoader.load(directory: large) { _ in firstAt = Measure.now() - start }
+        store = try EventLoader.load(directory: context.large) { _ in firstAt = Measure.now() - start }
         inProcess.values.append(Measure.now() - start)
         firstBatch.values.append(firstAt)
         if run == 0 { residentAfter = Measure.residentMemory() }
     }
-    rows.append(Row("load 1M, EventLoader.load in process", inProcess, unit: .seconds, target: "-"))
-    rows.append(Row("  first batch (firstBatch callback)", firstBatch, unit: .seconds, target: "-"))
+    var rows = [Row("load 1M, EventLoader.load in process", inProcess, unit: .seconds, target: "-"),
+                Row("  first batch (firstBatch callback)", firstBatch, unit: .seconds, target: "-")]
 
     log("filters on the 1M store")
     let from = try Timestamp.parse("2026-11-10T00:00:00Z"), to = try Timestamp.parse("2026-11-12T00:00:00Z")
@@ -99,18 +115,30 @@ func runBench(_ options: BenchOptions) throws -> [Row] {
     let textFilter = EventFilter(texts: ["canary"])
     let textTimes = Samples.collect(runs) { Measure.time { matched = store.events(matching: textFilter).count } }
     rows.append(Row("filter free text \"canary\" over all descriptions (\(matched))", textTimes, unit: .milliseconds, target: "≤ 100 ms"))
-    store = .empty()
+    rows.append(Row("RSS after loading 1M, in process (first load; \(Int(residentBefore)) MB before)", Samples([residentAfter]),
+                    unit: .megabytes, target: "≤ 350 MB"))
+    return rows
+}
 
+/// `tree(id)` of an event whose root has 200,000 descendants.
+func measureTree(_ context: BenchContext) throws -> [Row] {
     log("tree of 200,000 descendants")
-    let treeStore = try EventLoader.load(directory: tree.directory)
-    guard let leaf = treeStore.record(id: tree.leaf) else { throw BenchError("the tree set has no \(tree.leaf)") }
-    var treeRows = 0
-    let treeTimes = Samples.collect(runs) { Measure.time { treeRows = treeStore.tree(leaf).count } }
-    rows.append(Row("tree(id) with \(treeRows - 1) descendants", treeTimes, unit: .milliseconds, target: "≤ 50 ms"))
+    let store = try EventLoader.load(directory: context.tree.directory)
+    guard let leaf = store.record(id: context.tree.leaf) else { throw BenchError("the tree set has no \(context.tree.leaf)") }
+    var rows = 0
+    let times = Samples.collect(context.runs) { Measure.time { rows = store.tree(leaf).count } }
+    return [Row("tree(id) with \(rows - 1) descendants", times, unit: .milliseconds, target: "≤ 50 ms")]
+}
 
+/// `tycho` as a process: loads beside `cat` and Python on the same files, a query, peak memory.
+func measureProcesses(_ context: BenchContext) throws -> [Row] {
+    let python = try which("python3"), cat = try which("cat")
+    let tycho = context.tycho, runs = context.runs
+    guard FileManager.default.isExecutableFile(atPath: tycho) else { throw BenchError("no tycho at \(tycho); build it or pass --tycho PATH") }
+    var rows: [Row] = []
     log("processes: tycho check, cat, python")
-    for (name, directory, target, pythonRuns) in [("100k", small, "≤ 0.12 s", runs), ("1M", large, "≤ 1.0 s", 1)] {
-        let files = try data.files(directory)
+    for (name, directory, target, pythonRuns) in [("100k", context.small, "≤ 0.12 s", runs), ("1M", context.large, "≤ 1.0 s", 1)] {
+        let files = try context.data.files(directory)
         let load = try Samples.collect(runs) { try Measure.run([tycho, "check", "--data", directory]) }
         let catTimes = try Samples.collect(runs) { try Measure.run([cat] + files) }
         log("python json.loads at \(name) (\(pythonRuns) run\(pythonRuns == 1 ? "" : "s"))")
@@ -118,16 +146,21 @@ func runBench(_ options: BenchOptions) throws -> [Row] {
         rows.append(Row("load \(name): tycho check, process start to exit", load, unit: .seconds, target: target,
                         cat: catTimes, python: pythonTimes))
     }
-
     log("tycho query at 1M")
-    let query = try Samples.collect(runs) { try Measure.run([tycho, "query", "--data", large, "--tag", "service:svc-1", "--count", "100"]) }
+    let query = try Samples.collect(runs) { try Measure.run([tycho, "query", "--data", context.large, "--tag", "service:svc-1", "--count", "100"]) }
     rows.append(Row("tycho query --tag service:svc-1 --count 100, 1M", query, unit: .seconds, target: "≤ 1.2 s"))
-
     log("peak memory at 1M")
-    let peak = try Samples.collect(3) { try Measure.peakMemory([tycho, "check", "--data", large]) }
+    let peak = try Samples.collect(3) { try Measure.peakMemory([tycho, "check", "--data", context.large]) }
     rows.append(Row("peak RSS, tycho check at 1M (/usr/bin/time -v)", peak, unit: .megabytes, target: "≤ 450 MB"))
-    rows.append(Row("RSS after loading 1M, in process (first load; \(Int(residentBefore)) MB before)", Samples([residentAfter]),
-                    unit: .megabytes, target: "≤ 350 MB"))
+    return rows
+}
+
+func runBench(_ options: BenchOptions) throws -> [Row] {
+    let context = try BenchContext(options)
+    var rows: [Row] = []
+    if options.parts.contains("memory") || options.parts.contains("filters") { rows += try measureInProcess(context) }
+    if options.parts.contains("tree") { rows += try measureTree(context) }
+    if options.parts.contains("processes") { rows += try measureProcesses(context) }
     return rows
 }
 

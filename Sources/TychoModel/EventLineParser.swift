@@ -209,6 +209,10 @@ struct EventLineParser {
         let mark = scratch.count
         let text = try readString()
         defer { dropScratch(from: mark) }
+        // The usual form, straight from the line; anything else (or an error) below.
+        if !text.isDecoded, let time = Timestamp.parseUsualForm(UnsafeBufferPointer(start: base + text.start, count: text.length)) {
+            return time
+        }
         let parsed = withBytes(text) { bytes in
             Result { () throws(Timestamp.Invalid) in
                 try Timestamp.parse(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
@@ -350,6 +354,7 @@ struct EventLineParser {
     }
 
     /// After a value inside a container: true at its closing byte, false at a comma.
+    @inline(__always)
     private mutating func endOfContainer(_ close: UInt8) throws(LineError) -> Bool {
         skipWhitespace()
         guard i < count else { throw syntax("expected ',' or '\(Character(Unicode.Scalar(close)))'") }
@@ -364,6 +369,7 @@ struct EventLineParser {
         throw syntax("expected ',' or '\(Character(Unicode.Scalar(close)))'")
     }
 
+    @inline(__always)
     private mutating func readNull() throws(LineError) -> Bool {
         guard base[i] == UInt8(ascii: "n") else { return false }
         try literal("null")
@@ -373,26 +379,31 @@ struct EventLineParser {
     // MARK: - Commit
 
     /// Appends the record `fields` describe.
-    private static func commit(_ fields: borrowing Fields, isDeletion: Bool, generatedID: Span?, line: UnsafePointer<UInt8>,
+    private static func commit(_ fields: Fields, isDeletion: Bool, generatedID: Span?, line: UnsafePointer<UInt8>,
                                lineNumber: Int, scratch: borrowing [UInt8], localIDs: inout HashIndex, blobBuffer: inout [UInt8],
                                into columns: inout SegmentColumns) {
         let record = columns.count
-        let (idHash, isNewID) = scratch.withUnsafeBytes { decoded in
+        // Nothing below captures `fields` (a closure capturing it would copy it, a retain per array
+        // for every line): the spans are copied out, the two lists read through their buffers.
+        let idSpan = (isDeletion ? fields.deletedID : fields.id) ?? generatedID, parentSpan = fields.parent
+        let sourceSpan = fields.source, descriptionSpan = fields.description
+        let (idHash, isNewID) = withBuffers(fields.urls, fields.tagPairs) { urls, tagPairs in
+        scratch.withUnsafeBytes { decoded in
             let bytes = SpanBytes(line: UnsafeRawPointer(line), decoded: decoded)
-            let idText = bytes((isDeletion ? fields.deletedID : fields.id) ?? generatedID), parentText = bytes(fields.parent)
+            let idText = bytes(idSpan), parentText = bytes(parentSpan)
             return IDKey.withKey(ofText: idText) { id in
                 IDKey.withKey(ofText: parentText) { parent in
                     // A parent that is the id of an earlier record here is stored as that record's number.
                     var parentRecord = -1
                     if parent.bytes.count > 0,
-                       let earlier = localIDs.find(parent.hash, { earlier in columns.withRecord(Int(earlier)) { $0.id == parent } }) {
+                       let earlier = localIDs.find(parent.hash, { earlier in columns.withID(Int(earlier)) { $0 == parent } }) {
                         parentRecord = Int(earlier)
                     }
                     let storedParent = parentRecord >= 0 ? 0 : parent.bytes.count
-                    let source = bytes(fields.source), description = bytes(fields.description)
-                    let urlsLength = bytes.urlBlobLength(fields.urls)
+                    let source = bytes(sourceSpan), description = bytes(descriptionSpan)
+                    let urlsLength = bytes.urlBlobLength(urls)
                     let size = RecordBlob.maximumHeader + id.bytes.count + storedParent + source.count + description.count
-                        + urlsLength + (fields.tagPairs.count + 1) * 5
+                        + urlsLength + (tagPairs.count + 1) * 5
                     if blobBuffer.count < size { blobBuffer = [UInt8](repeating: 0, count: size * 2) }
                     columns.blobOffsets.append(UInt32(truncatingIfNeeded: columns.arena.count))
                     // Assembled in one buffer and appended once: an append per piece cost more than the copying.
@@ -401,8 +412,8 @@ struct EventLineParser {
                         var flags: UInt8 = id.isUUID ? RecordBlob.idIsUUID : 0
                         if parentRecord >= 0 { flags |= RecordBlob.parentIsEarlierID } else if parent.isUUID { flags |= RecordBlob.parentIsUUID }
                         blob.put(flags)
-                        blob.putNumber(fields.tagPairs.count)
-                        for pair in fields.tagPairs { blob.putNumber(Int(pair)) }
+                        blob.putNumber(tagPairs.count)
+                        for pair in tagPairs { blob.putNumber(Int(pair)) }
                         blob.putNumber(id.bytes.count)
                         blob.putNumber(parentRecord >= 0 ? parentRecord : parent.bytes.count)
                         blob.putNumber(source.count)
@@ -413,8 +424,8 @@ struct EventLineParser {
                         blob.put(source)
                         blob.put(description)
                         var k = 0
-                        while k + 1 < fields.urls.count {
-                            let name = bytes(fields.urls[k]), url = bytes(fields.urls[k + 1])
+                        while k + 1 < urls.count {
+                            let name = bytes(urls[k]), url = bytes(urls[k + 1])
                             blob.putNumber(name.count)
                             blob.put(name)
                             blob.putNumber(url.count)
@@ -423,10 +434,11 @@ struct EventLineParser {
                         }
                         columns.arena.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<blob.count]))
                     }
-                    let isNew = localIDs.find(id.hash, { earlier in columns.withRecord(Int(earlier)) { $0.id == id } }) == nil
+                    let isNew = localIDs.find(id.hash, { earlier in columns.withID(Int(earlier)) { $0 == id } }) == nil
                     return (id.hash, isNew)
                 }
             }
+        }
         }
         if isNewID { localIDs.insert(idHash, entry: UInt32(record)) }
         columns.kinds.append(isDeletion ? .deletion : .event)
@@ -819,6 +831,12 @@ func packShort(_ base: UnsafeRawPointer, _ count: Int) -> (UInt64, UInt64) {
     return (0, 0)
 }
 
+/// Calls `body` with the buffers of `urls` and `tagPairs`.
+@inline(__always)
+private func withBuffers<R>(_ urls: [Span], _ tagPairs: [UInt32], _ body: (UnsafeBufferPointer<Span>, UnsafeBufferPointer<UInt32>) -> R) -> R {
+    urls.withUnsafeBufferPointer { urls in tagPairs.withUnsafeBufferPointer { body(urls, $0) } }
+}
+
 /// The bytes of the current line's spans, while `scratch` is held still.
 private struct SpanBytes {
     let line: UnsafeRawPointer
@@ -832,7 +850,7 @@ private struct SpanBytes {
     }
 
     /// How long the `URLBlob` of `urls` (name, URL, name, ...) is.
-    func urlBlobLength(_ urls: [Span]) -> Int {
+    func urlBlobLength(_ urls: UnsafeBufferPointer<Span>) -> Int {
         urls.reduce(0) { $0 + RecordBlob.numberLength($1.length) + $1.length }
     }
 

@@ -145,33 +145,67 @@ extension EventStore {
     public func flattenTree(root: Int, isExpanded: (Int) -> Bool,
                             arrange: ((_ parent: Int, _ children: [Int]) -> [TreeEntry])? = nil) -> [TreeRow] {
         var rows: [TreeRow] = []
+        // Without grouping, count the rows first (a cheap walk) so the array is made once: grown by
+        // doubling, it copied a 200,000-row tree several times over and faulted in twice the memory.
+        if arrange == nil { rows.reserveCapacity(treeRowCount(root: root, isExpanded: isExpanded)) }
         var shown = RecordSet(count: recordSegment.count)
-        // Each entry: what to emit, its depth, its parent row, and whether it is its parent's last child.
-        var stack: [(entry: TreeEntry, depth: Int, parentRow: Int, isLast: Bool)] = [(.event(root), 0, -1, true)]
+        var groups: [TreeGroup] = []
+        // Each entry: what to emit (a record, or `-1 - k` for `groups[k]`), its depth, its parent row,
+        // and whether it is its parent's last child. Plain numbers, so pushing and popping copies
+        // no references (with 200,000 rows that was a good part of the time).
+        var stack: [(entry: Int, depth: Int, parentRow: Int, isLast: Bool)] = [(root, 0, -1, true)]
         while let (entry, depth, parentRow, isLast) = stack.popLast() {
-            let record: Int
-            switch entry {
-            case .group(let group):
+            if entry < 0 {
+                let group = groups[-1 - entry]
                 rows.append(TreeRow(record: group.members[0], depth: depth, parentRow: parentRow, isLastChild: isLast,
                                     childCount: group.members.count, isBackReference: false, isExpanded: false, group: group))
                 continue
-            case .event(let event):
-                record = event
             }
+            let record = entry
             let isRepeat = !shown.insert(record)
             let childCount = self.childCount(record)
-            let row = TreeRow(record: record, depth: depth, parentRow: parentRow, isLastChild: isLast,
-                              childCount: childCount, isBackReference: isRepeat,
-                              isExpanded: !isRepeat && childCount > 0 && isExpanded(record))
-            rows.append(row)
-            guard row.isExpanded else { continue }
-            let kids = childRecords(record)
-            let entries = arrange?(record, kids) ?? kids.map(TreeEntry.event)
-            for (k, child) in entries.enumerated().reversed() {
-                stack.append((child, depth + 1, rows.count - 1, k == entries.count - 1))
+            let expands = !isRepeat && childCount > 0 && isExpanded(record)
+            rows.append(TreeRow(record: record, depth: depth, parentRow: parentRow, isLastChild: isLast,
+                                childCount: childCount, isBackReference: isRepeat, isExpanded: expands))
+            guard expands else { continue }
+            let row = rows.count - 1
+            if let arrange {
+                let entries = arrange(record, childRecords(record))
+                for (k, child) in entries.enumerated().reversed() {
+                    switch child {
+                    case .event(let event):
+                        stack.append((event, depth + 1, row, k == entries.count - 1))
+                    case .group(let group):
+                        groups.append(group)
+                        stack.append((-groups.count, depth + 1, row, k == entries.count - 1))
+                    }
+                }
+            } else {
+                // Straight from the children index, last first so the first is shown first.
+                let slot = Int(recordSlot[record])
+                let lower = Int(childOffsets[slot]), upper = Int(childOffsets[slot + 1])
+                for k in stride(from: upper - 1, through: lower, by: -1) {
+                    stack.append((Int(children[k]), depth + 1, row, k == upper - 1))
+                }
             }
         }
         return rows
+    }
+}
+
+extension EventStore {
+    /// How many rows `flattenTree(root:isExpanded:)` gives, without grouping.
+    func treeRowCount(root: Int, isExpanded: (Int) -> Bool) -> Int {
+        var shown = RecordSet(count: recordSegment.count)
+        var stack = [root]
+        var count = 0
+        while let record = stack.popLast() {
+            count += 1
+            guard shown.insert(record), childCount(record) > 0, isExpanded(record) else { continue }
+            let slot = Int(recordSlot[record])
+            for k in Int(childOffsets[slot])..<Int(childOffsets[slot + 1]) { stack.append(Int(children[k])) }
+        }
+        return count
     }
 }
 

@@ -7,6 +7,8 @@ extension EventStore {
     func positions(in range: Range<UInt32>, endingFrom from: Int64?, containing texts: [[UInt8]]) -> [UInt32] {
         let lower = Int(range.lowerBound), count = range.count
         let tasks = count < 20_000 ? 1 : workParts * 4
+        // A UUID's text has only hex digits and dashes; other needles skip formatting it.
+        let fitsUUID = texts.map { text in text.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) || $0 == 0x2D } }
         let chunk = (count + tasks - 1) / tasks
         var found = [[UInt32]](repeating: [], count: tasks)
         found.withUnsafeMutableBufferPointer { found in
@@ -24,7 +26,10 @@ extension EventStore {
                                 guard Int(recordSegment[record]) == s else { break }
                                 if from == nil || ends[record] >= from! {
                                     let blob = RecordBlob(arena: arena, at: Int(offsets[record - base]))
-                                    if texts.allSatisfy({ containsFolded(blob.description, $0) || blob.id.containsFolded($0) }) {
+                                    if texts.indices.allSatisfy({ k in
+                                        containsFolded(blob.description, texts[k])
+                                            || (blob.id.isUUID ? fitsUUID[k] && blob.id.containsFolded(texts[k]) : containsFolded(blob.id.bytes, texts[k]))
+                                    }) {
                                         mine.append(UInt32(position))
                                     }
                                 }
@@ -41,47 +46,45 @@ extension EventStore {
 }
 
 /// Whether `haystack` contains `needle` (lower-case), ignoring ASCII case; non-ASCII bytes
-/// must match exactly. Candidates for the first byte are found eight bytes at a time.
+/// must match exactly. Positions are tried eight at a time: only those where both the needle's
+/// first and last byte fit are checked in full. (Swift's SIMD types compile to one lane at a time
+/// here, so words it is.)
 func containsFolded(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
     let n = needle.count, h = haystack.count
     if n == 0 { return true }
     if n > h { return false }
     guard let base = haystack.baseAddress else { return false }
     return needle.withUnsafeBufferPointer { needle in
-        let first = needle[0]
-        let isLetter = first >= 0x61 && first <= 0x7A
+        let first = needle[0], final = needle[n - 1]
         // A letter's upper case differs by 0x20: or-ing 0x20 into every byte maps both cases to
-        // the lower one (and a few other bytes elsewhere, which the full check then rejects).
-        let fold: UInt64 = isLetter ? 0x2020_2020_2020_2020 : 0
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let wanted = ones &* UInt64(first)
+        // the lower one (and a few other bytes, which the full check then rejects).
+        func fold(_ byte: UInt8) -> UInt8 { byte >= 0x61 && byte <= 0x7A ? 0x20 : 0 }
+        func folded(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
         func matches(at i: Int) -> Bool {
-            var k = 1
-            while k < n {
-                var byte = base.load(fromByteOffset: i + k, as: UInt8.self)
-                if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
-                if byte != needle[k] { return false }
-                k += 1
-            }
+            for k in 0..<n where folded(base.load(fromByteOffset: i + k, as: UInt8.self)) != needle[k] { return false }
             return true
         }
-        let last = h - n
+        let last = h - n  // the last position a match can start at
         var i = 0
-        while i + 8 <= last + 1 {
-            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) | fold
-            let difference = word ^ wanted
-            var candidates = (difference &- ones) & ~difference & highs
+        // The last word may overlap positions already tried, which are masked off.
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func equal(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+            let difference = (word | ones &* UInt64(fold(byte))) ^ (ones &* UInt64(byte))
+            return (difference &- ones) & ~difference & highs  // the lowest set byte is sure; matches() settles the rest
+        }
+        while i <= last && last + 1 >= 8 {
+            let start = min(i, last - 7)
+            let head = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+            let tail = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start + n - 1, as: UInt64.self))
+            var candidates = equal(head, first) & equal(tail, final) & (~0 << UInt64((i - start) * 8))
             while candidates != 0 {
-                let at = i + candidates.trailingZeroBitCount / 8
-                let byte = base.load(fromByteOffset: at, as: UInt8.self)
-                if (byte == first || (isLetter && byte | 0x20 == first)) && matches(at: at) { return true }
+                if matches(at: start + candidates.trailingZeroBitCount / 8) { return true }
                 candidates &= candidates - 1
             }
-            i += 8
+            i = start + 8
         }
         while i <= last {
-            let byte = base.load(fromByteOffset: i, as: UInt8.self)
-            if (byte == first || (isLetter && byte | 0x20 == first)) && matches(at: i) { return true }
+            if matches(at: i) { return true }
             i += 1
         }
         return false

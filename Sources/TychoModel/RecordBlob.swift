@@ -91,6 +91,28 @@ struct RecordBlob {
         for _ in 0..<number() { body(number()) }
     }
 
+    /// The id of the record whose blob is at `offset`, without decoding the rest.
+    @inline(__always)
+    static func id(arena: UnsafeRawBufferPointer, at offset: Int) -> IDKey {
+        let base = arena.baseAddress!
+        var position = offset &+ 1
+        @inline(__always) func number() -> Int {
+            var value = 0, shift = 0
+            while true {
+                let byte = base.load(fromByteOffset: position, as: UInt8.self)
+                position &+= 1
+                value |= Int(byte & 0x7F) << shift
+                if byte < 0x80 { return value }
+                shift &+= 7
+            }
+        }
+        for _ in 0..<number() { _ = number() }  // the tags
+        let idLength = number()
+        for _ in 0..<4 { _ = number() }  // parent, source, description and URL lengths
+        let flags = base.load(fromByteOffset: offset, as: UInt8.self)
+        return IDKey(bytes: UnsafeRawBufferPointer(start: base + position, count: idLength), isUUID: flags & idIsUUID != 0)
+    }
+
     /// How many bytes LEB128 takes for `value`.
     static func numberLength(_ value: Int) -> Int {
         var value = UInt(bitPattern: value), length = 1

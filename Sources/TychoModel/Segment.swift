@@ -111,6 +111,12 @@ struct SegmentColumns {
         arena.withUnsafeBytes { body(RecordBlob(arena: $0, at: Int(blobOffsets[local]))) }
     }
 
+    /// Calls `body` with the id of record `local` (its blob decoded only as far as the id).
+    @inline(__always)
+    func withID<R>(_ local: Int, _ body: (IDKey) -> R) -> R {
+        arena.withUnsafeBytes { body(RecordBlob.id(arena: $0, at: Int(blobOffsets[local]))) }
+    }
+
     /// Calls `body` with the parent id of record `local` (an empty text when it names none).
     @inline(__always)
     func withParentID<R>(_ local: Int, _ body: (IDKey) -> R) -> R {
