@@ -25,6 +25,10 @@ extension EventStore {
         var postings: [UInt32] = []
         var childOffsets: [UInt32] = []
         var children: [UInt32] = []
+        /// While building: each segment's tags as global pair numbers, record after record (read
+        /// once with the ids, so the postings do not go back to the blobs), and where each starts.
+        var segmentTags: [[UInt32]] = []
+        var segmentTagOffsets: [[UInt32]] = []
     }
 
     /// Indexes `segments`, given in the order their lines count (a later record of an id wins).
@@ -130,31 +134,19 @@ extension EventStore.Parts {
     /// Maps every id (and every parent id) to a slot; a later record of an id replaces the
     /// earlier one, and a deletion empties the slot.
     ///
-    /// The ids are split by hash into `workParts` parts, each resolved by one task walking all
-    /// records in order (so "later wins" holds within a part, which is all it must).
+    /// The ids are split by hash into parts, several per core so each part's table stays in the
+    /// cache. The records are first sorted by part (keeping their order), then each part takes
+    /// its records' ids in order ("later wins" needs no more) and then the parents it holds.
     mutating func resolveIDs(of segments: [Segment]) {
         let total = recordSegment.count, bases = segmentBase
-        let parts = workParts, shift = parts.trailingZeroBitCount
-        var keys = [RecordKeys](repeating: RecordKeys(), count: total)
-        keys.withUnsafeMutableBufferPointer { keys in
-            concurrently(segments.count) { s in
-                let columns = segments[s].columns, base = bases[s]
-                columns.arena.withUnsafeBytes { arena in
-                    for local in 0..<columns.count {
-                        let blob = RecordBlob(arena: arena, at: Int(columns.blobOffsets[local]))
-                        var entry = RecordKeys(idHash: blob.id.hash)
-                        if columns.kinds[local] == .deletion {
-                            entry.isDeletion = true
-                        } else if blob.parentRecord >= 0 {
-                            entry.parent = UInt32(base + blob.parentRecord)
-                        } else if blob.parent.bytes.count > 0 {
-                            entry.parent = RecordKeys.parentByHash
-                            entry.parentHash = blob.parent.hash
-                        }
-                        keys[base + local] = entry
-                    }
-                }
-            }
+        let parts = workParts * 8, shift = parts.trailingZeroBitCount
+        let keys = gatherKeys(of: segments)
+        // Each record once by the part of its id, and those naming a parent by the parent's part.
+        let byID = partition(total, parts: parts) { idPart(keys[$0].idHash, parts: parts) }
+        let byParent = partition(total, parts: parts) { record in
+            let key = keys[record]
+            if key.parent == RecordKeys.parentByHash { return idPart(key.parentHash, parts: parts) }
+            return key.parent == RecordKeys.noParent ? -1 : idPart(keys[Int(key.parent)].idHash, parts: parts)
         }
 
         recordSlot = [UInt32](repeating: 0, count: total)
@@ -166,7 +158,7 @@ extension EventStore.Parts {
         /// Calls `body` with the id a record has (or, `asParent`, names as its parent).
         func withID<R>(_ record: Int, asParent: Bool, _ body: (IDKey) -> R) -> R {
             let s = Int(recordSegment[record]), local = record - bases[s]
-            return asParent ? segments[s].columns.withParentID(local, body) : segments[s].columns.withRecord(local) { body($0.id) }
+            return asParent ? segments[s].columns.withParentID(local, body) : segments[s].columns.withID(local, body)
         }
         keys.withUnsafeBufferPointer { keys in
             recordSlot.withUnsafeMutableBufferPointer { recordSlot in
@@ -175,10 +167,11 @@ extension EventStore.Parts {
                         owners.withUnsafeMutableBufferPointer { owners in
                             lives.withUnsafeMutableBufferPointer { lives in
                                 concurrently(parts) { part in
-                                    var index = HashIndex(expected: total / parts + 16)
+                                    let ids = byID.records(in: part), parents = byParent.records(in: part)
+                                    var index = HashIndex(expected: ids.count + parents.count / 8 + 16)
                                     var owner: [UInt32] = [], live: [Int32] = []
-                                    owner.reserveCapacity(total / parts + 16)
-                                    live.reserveCapacity(total / parts + 16)
+                                    owner.reserveCapacity(ids.count + 16)
+                                    live.reserveCapacity(ids.count + 16)
                                     /// The part's entry for the id `record` has (or names), added if new.
                                     func entry(_ hash: UInt64, _ record: Int, asParent: Bool) -> UInt32 {
                                         let found = index.find(hash) { entry in
@@ -194,22 +187,19 @@ extension EventStore.Parts {
                                         index.insert(hash, entry: new)
                                         return new
                                     }
-                                    for record in 0..<total {
-                                        let key = keys[record]
-                                        if idPart(key.idHash, parts: parts) == part {
-                                            let slot = entry(key.idHash, record, asParent: false)
-                                            recordSlot[record] = slot << shift | UInt32(part)
-                                            live[Int(slot)] = key.isDeletion ? -1 : Int32(record)
-                                        }
+                                    for record in ids {
+                                        let key = keys[Int(record)]
+                                        let slot = entry(key.idHash, Int(record), asParent: false)
+                                        recordSlot[Int(record)] = slot << shift | UInt32(part)
+                                        live[Int(slot)] = key.isDeletion ? -1 : Int32(record)
+                                    }
+                                    for record in parents {
+                                        let key = keys[Int(record)]
                                         if key.parent == RecordKeys.parentByHash {
-                                            if idPart(key.parentHash, parts: parts) == part {
-                                                parentSlot[record] = entry(key.parentHash, record, asParent: true) << shift | UInt32(part)
-                                            }
-                                        } else if key.parent != RecordKeys.noParent {
-                                            // The parent is an earlier record's id: its slot is known already.
-                                            if idPart(keys[Int(key.parent)].idHash, parts: parts) == part {
-                                                parentSlot[record] = recordSlot[Int(key.parent)]
-                                            }
+                                            parentSlot[Int(record)] = entry(key.parentHash, Int(record), asParent: true) << shift | UInt32(part)
+                                        } else {
+                                            // The parent is an earlier record's id, resolved above.
+                                            parentSlot[Int(record)] = recordSlot[Int(key.parent)]
                                         }
                                     }
                                     indexes[part] = index
@@ -243,6 +233,50 @@ extension EventStore.Parts {
                 }
             }
         }
+    }
+
+    /// Reads every record's blob once, in order, on all cores: the hashes and parent links the
+    /// id resolution needs, and the tags (as global pairs) the postings need.
+    private mutating func gatherKeys(of segments: [Segment]) -> [RecordKeys] {
+        let total = recordSegment.count, bases = segmentBase, remaps = pairRemap
+        var keys = [RecordKeys](repeating: RecordKeys(), count: total)
+        var tags = [[UInt32]](repeating: [], count: segments.count)
+        var tagOffsets = [[UInt32]](repeating: [], count: segments.count)
+        keys.withUnsafeMutableBufferPointer { keys in
+            tags.withUnsafeMutableBufferPointer { tags in
+                tagOffsets.withUnsafeMutableBufferPointer { tagOffsets in
+                    concurrently(segments.count) { s in
+                        let columns = segments[s].columns, base = bases[s], remap = remaps[s]
+                        var segmentTags: [UInt32] = [], offsets: [UInt32] = [0]
+                        segmentTags.reserveCapacity(columns.count * 8)
+                        offsets.reserveCapacity(columns.count + 1)
+                        columns.arena.withUnsafeBytes { arena in
+                            for local in 0..<columns.count {
+                                let offset = Int(columns.blobOffsets[local])
+                                let blob = RecordBlob(arena: arena, at: offset)
+                                var entry = RecordKeys(idHash: blob.id.hash)
+                                if columns.kinds[local] == .deletion {
+                                    entry.isDeletion = true
+                                } else if blob.parentRecord >= 0 {
+                                    entry.parent = UInt32(base + blob.parentRecord)
+                                } else if blob.parent.bytes.count > 0 {
+                                    entry.parent = RecordKeys.parentByHash
+                                    entry.parentHash = blob.parent.hash
+                                }
+                                keys[base + local] = entry
+                                RecordBlob.forEachTag(arena: arena, at: offset) { segmentTags.append(remap[Int($0)]) }
+                                offsets.append(UInt32(segmentTags.count))
+                            }
+                        }
+                        tags[s] = segmentTags
+                        tagOffsets[s] = offsets
+                    }
+                }
+            }
+        }
+        segmentTags = tags
+        segmentTagOffsets = tagOffsets
+        return keys
     }
 
     // MARK: - Timeline
@@ -285,25 +319,23 @@ extension EventStore.Parts {
     mutating func buildPostings(segments: [Segment]) {
         let pairCount = pairKey.count, tasks = workParts
         let count = timeline.count, chunk = (count + tasks - 1) / tasks
-        let timeline = self.timeline, recordSegment = self.recordSegment, bases = segmentBase, remaps = pairRemap
+        let timeline = self.timeline, recordSegment = self.recordSegment, bases = segmentBase
+        let segmentTags = self.segmentTags, segmentTagOffsets = self.segmentTagOffsets
         /// Calls `body` with each tag pair of the events at timeline positions `range`. Neighbours
         /// in the timeline are mostly neighbours in a segment, so each run of one segment is
-        /// read through its buffers (binding `columns` per record would retain all its arrays).
+        /// read through its buffers.
         func forEachPair(in range: Range<Int>, _ body: (UInt32, UInt32) -> Void) {
             var position = range.lowerBound
             while position < range.upperBound {
                 let s = Int(recordSegment[Int(timeline[position])])
-                segments[s].columns.arena.withUnsafeBytes { arena in
-                    segments[s].columns.blobOffsets.withUnsafeBufferPointer { offsets in
-                        remaps[s].withUnsafeBufferPointer { remap in
-                            while position < range.upperBound {
-                                let record = Int(timeline[position])
-                                guard Int(recordSegment[record]) == s else { break }
-                                RecordBlob.forEachTag(arena: arena, at: Int(offsets[record - bases[s]])) { pair in
-                                    body(remap[Int(pair)], UInt32(position))
-                                }
-                                position += 1
-                            }
+                segmentTags[s].withUnsafeBufferPointer { tags in
+                    segmentTagOffsets[s].withUnsafeBufferPointer { offsets in
+                        while position < range.upperBound {
+                            let record = Int(timeline[position])
+                            guard Int(recordSegment[record]) == s else { break }
+                            let local = record - bases[s]
+                            for k in Int(offsets[local])..<Int(offsets[local + 1]) { body(tags[k], UInt32(position)) }
+                            position += 1
                         }
                     }
                 }
@@ -330,6 +362,7 @@ extension EventStore.Parts {
         }
         postingOffsets = offsets
         postings = [UInt32](repeating: 0, count: Int(offsets[pairCount]))
+        defer { (self.segmentTags, self.segmentTagOffsets) = ([], []) }  // only needed up to here
         postings.withUnsafeMutableBufferPointer { postings in
             cursors.withUnsafeMutableBufferPointer { cursors in
                 concurrently(tasks) { task in
@@ -387,6 +420,54 @@ extension EventStore.Parts {
         childOffsets = offsets
         children = filled
     }
+}
+
+/// Record numbers grouped by part, each part's in ascending order (a counting sort).
+struct PartitionedRecords {
+    let order: [UInt32]
+    let bounds: [Int]
+
+    func records(in part: Int) -> ArraySlice<UInt32> { order[bounds[part]..<bounds[part + 1]] }
+}
+
+/// Groups the records `0..<count` by `part(of:)` (-1: left out), on all cores.
+func partition(_ count: Int, parts: Int, _ part: (Int) -> Int) -> PartitionedRecords {
+    let tasks = count < 65_536 ? 1 : workParts, chunk = (count + tasks - 1) / tasks
+    var counts = [[Int]](repeating: [], count: tasks)
+    counts.withUnsafeMutableBufferPointer { counts in
+        concurrently(tasks) { task in
+            var mine = [Int](repeating: 0, count: parts)
+            for record in task * chunk..<min(count, (task + 1) * chunk) {
+                let p = part(record)
+                if p >= 0 { mine[p] += 1 }
+            }
+            counts[task] = mine
+        }
+    }
+    // Part by part, task by task: where each task writes its records of each part.
+    var bounds = [0], cursors = counts
+    for p in 0..<parts {
+        var next = bounds[p]
+        for task in 0..<tasks {
+            cursors[task][p] = next
+            next += counts[task][p]
+        }
+        bounds.append(next)
+    }
+    var order = [UInt32](repeating: 0, count: bounds[parts])
+    order.withUnsafeMutableBufferPointer { order in
+        concurrently(tasks) { task in
+            var cursor = cursors[task]
+            for record in task * chunk..<min(count, (task + 1) * chunk) {
+                let p = part(record)
+                if p >= 0 {
+                    order[cursor[p]] = UInt32(record)
+                    cursor[p] += 1
+                }
+            }
+        }
+    }
+    return PartitionedRecords(order: order, bounds: bounds)
 }
 
 /// A live record and its start, as the timeline sort moves them.
