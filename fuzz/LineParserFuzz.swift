@@ -46,14 +46,15 @@ enum LineChecks {
             Result { () throws(LineError) in try parser.parse(raw, lineNumber: 1, into: &columns) }
         }
         let isBlank = !line.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
-        // The segment reader must agree with the parser on the same line.
-        let store = load(line + [0x0A])
+        // The segment reader must agree with the parser on the same line (put second, where a
+        // byte order mark is content, as it is to the parser).
+        let store = load([0x0A] + line + [0x0A])
         switch outcome {
         case .success:
             require(store.problems.isEmpty && store.count <= 1, "parser accepted, reader says \(store.problems)")
         case .failure(let error):
             require(!error.reason.isEmpty, "a rejection without a reason")
-            require(isBlank || store.problems.map(\.line) == [1], "parser rejected, reader has \(store.problems)")
+            require(isBlank || store.problems.map(\.line) == [2], "parser rejected, reader has \(store.problems)")
             require(store.count == 0, "parser rejected, reader kept an event")
         }
         let event = store.count == 1 ? store.event(store.record(atRank: 0)) : nil

@@ -37,6 +37,14 @@ import TychoModel
         #expect(try store.required("a").id == "a", "the BOM must not become part of anything")
     }
 
+    /// Found by the fuzzer (fuzz/corpus/two-byte-order-marks.jsonl): only the first mark of a
+    /// file is skipped; a second one is the first line's content, and the line is reported.
+    @Test func secondByteOrderMarkStartingTheFileIsAProblem() throws {
+        let store = try loadFile([0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF] + Array((line("a") + "\n" + line("b") + "\n").utf8))
+        #expect(store.allIDs == ["b"])
+        #expect(store.problemTexts == ["events.jsonl:1: expected a JSON object, found byte 0xEF"])
+    }
+
     @Test func byteOrderMarkInsideTheFileIsAProblemOnItsLine() throws {
         let store = try loadFile(Array((line("a") + "\n").utf8) + [0xEF, 0xBB, 0xBF] + Array((line("b") + "\n").utf8))
         #expect(store.allIDs == ["a"])
