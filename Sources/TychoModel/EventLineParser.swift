@@ -400,9 +400,12 @@ struct EventLineParser {
                         parentRecord = Int(earlier)
                     }
                     let storedParent = parentRecord >= 0 ? 0 : parent.bytes.count
-                    let source = bytes(sourceSpan), description = bytes(descriptionSpan)
+                    // The source id, like ids, as 16 bytes when it is a UUID.
+                    let source = bytes(sourceSpan), sourceUUID = source.count == 36 ? IDKey.uuid(source) : nil
+                    let sourceLength = sourceUUID == nil ? source.count : 16
+                    let description = bytes(descriptionSpan)
                     let urlsLength = bytes.urlBlobLength(urls)
-                    let size = RecordBlob.maximumHeader + id.bytes.count + storedParent + source.count + description.count
+                    let size = RecordBlob.maximumHeader + id.bytes.count + storedParent + sourceLength + description.count
                         + urlsLength + (tagPairs.count + 1) * 5
                     if blobBuffer.count < size { blobBuffer = [UInt8](repeating: 0, count: size * 2) }
                     columns.blobOffsets.append(UInt32(truncatingIfNeeded: columns.arena.count))
@@ -411,17 +414,18 @@ struct EventLineParser {
                         var blob = BlobWriter(buffer)
                         var flags: UInt8 = id.isUUID ? RecordBlob.idIsUUID : 0
                         if parentRecord >= 0 { flags |= RecordBlob.parentIsEarlierID } else if parent.isUUID { flags |= RecordBlob.parentIsUUID }
+                        if sourceUUID != nil { flags |= RecordBlob.sourceIsUUID }
                         blob.put(flags)
                         blob.putNumber(tagPairs.count)
                         for pair in tagPairs { blob.putNumber(Int(pair)) }
                         blob.putNumber(id.bytes.count)
                         blob.putNumber(parentRecord >= 0 ? parentRecord : parent.bytes.count)
-                        blob.putNumber(source.count)
+                        blob.putNumber(sourceLength)
                         blob.putNumber(description.count)
                         blob.putNumber(urlsLength)
                         blob.put(id.bytes)
                         if parentRecord < 0 { blob.put(parent.bytes) }
-                        blob.put(source)
+                        if let sourceUUID { withUnsafeBytes(of: sourceUUID) { blob.put($0) } } else { blob.put(source) }
                         blob.put(description)
                         var k = 0
                         while k + 1 < urls.count {

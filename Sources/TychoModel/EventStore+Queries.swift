@@ -96,10 +96,14 @@ extension EventStore {
         case "parent_id":
             return childRecords(ofID: term.value).compactMap { rank(of: $0).map(UInt32.init) }.sorted()
         case "source_id":
-            let wanted = Array(term.value.utf8)
-            return timeline.indices.compactMap { position -> UInt32? in
-                let (segment, local) = locate(Int(timeline[position]))
-                return segment.columns.withRecord(local) { $0.source.elementsEqual(wanted) } ? UInt32(position) : nil
+            var wanted = Array(term.value.utf8)
+            return wanted.withUnsafeMutableBytes { text in
+                IDKey.withKey(ofText: UnsafeRawBufferPointer(text)) { key in
+                    timeline.indices.compactMap { position -> UInt32? in
+                        let (segment, local) = locate(Int(timeline[position]))
+                        return segment.columns.withRecord(local) { $0.source == key } ? UInt32(position) : nil
+                    }
+                }
             }
         default:
             guard let pair = pairNumber(key: term.key, value: term.value) else { return [] }

@@ -120,7 +120,7 @@ public final class EventStore: @unchecked Sendable {
 
     public func sourceID(_ record: Int) -> String {
         let (segment, local) = locate(record)
-        return segment.columns.withRecord(local) { String(decoding: $0.source, as: UTF8.self) }
+        return segment.columns.withRecord(local) { $0.source.string }
     }
 
     public func description(_ record: Int) -> String {

@@ -13,11 +13,12 @@ import Darwin
 ///
 /// Tags come first so the index build reads them without decoding the rest.
 /// Parents usually are events a few lines up, so most parent ids cost two bytes, not 36; ids
-/// are stored as `IDKey`s (16 bytes for a UUID); a tag costs one or two bytes.
+/// and source ids are stored as `IDKey`s (16 bytes for a UUID); a tag costs one or two bytes.
 struct RecordBlob {
     static let parentIsEarlierID: UInt8 = 1
     static let idIsUUID: UInt8 = 2
     static let parentIsUUID: UInt8 = 4
+    static let sourceIsUUID: UInt8 = 8
     /// The most bytes the flags and the six numbers besides the tags take.
     static let maximumHeader = 1 + 6 * 10
 
@@ -27,7 +28,7 @@ struct RecordBlob {
     let parent: IDKey
     /// The earlier record (of this segment) whose id is the parent, or -1.
     let parentRecord: Int
-    let source: UnsafeRawBufferPointer
+    let source: IDKey
     let description: UnsafeRawBufferPointer
     let detailURLs: UnsafeRawBufferPointer
 
@@ -65,7 +66,7 @@ struct RecordBlob {
             parentRecord = -1
             parent = IDKey(bytes: take(parentNumber), isUUID: flags & Self.parentIsUUID != 0)
         }
-        source = take(sourceLength)
+        source = IDKey(bytes: take(sourceLength), isUUID: flags & Self.sourceIsUUID != 0)
         description = take(descriptionLength)
         detailURLs = take(urlsLength)
     }

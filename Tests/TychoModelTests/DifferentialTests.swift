@@ -48,6 +48,27 @@ import TychoModel
         }
     }
 
+    /// Source ids are stored as 16 bytes when they are canonical lower-case UUIDs: every other
+    /// form (upper case, braces, 36 characters that are not a UUID) must come back as written,
+    /// and the `source_id:` filter must find each form exactly.
+    @Test func sourceIDForms() throws {
+        let sources = ["07364ee0-a5a3-4901-ba22-ccb1e017d3c7", "07364EE0-A5A3-4901-BA22-CCB1E017D3C7",
+                       "07364ee0-a5a3-4901-ba22-ccb1e017d3cg", "07364ee0_a5a3_4901_ba22_ccb1e017d3c7",
+                       "{07364ee0-a5a3-4901-ba22-ccb1e017d3c7}", "build#7", ""]
+        let lines = sources.enumerated().map { k, source in
+            #"{"id": "s\#(k)", "source_id": "\#(source)", "start_time": "2026-03-01T10:00:0\#(k)Z"}"#
+        }
+        try withTemporaryDirectory { directory in
+            try (lines.joined(separator: "\n") + "\n").write(toFile: directory + "/events.jsonl", atomically: true, encoding: .utf8)
+            #expect(try compare(directory) == sources.count)
+            let store = try EventLoader.load(directory: directory)
+            for (k, source) in sources.enumerated() where !source.isEmpty {
+                let found = store.events(matching: EventFilter(tags: [TagTerm(key: "source_id", value: source)]))
+                #expect((0..<found.count).map { store.id(found[$0]) } == ["s\(k)"], "source_id:\(source)")
+            }
+        }
+    }
+
     /// A file over the loader's 8 MB range size, so it is read as several ranges: parents in
     /// an earlier range are resolved across ranges, and line numbers continue.
     @Test func fileSplitIntoRanges() throws {
