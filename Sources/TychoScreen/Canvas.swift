@@ -62,6 +62,7 @@ public struct Canvas: Equatable, Sendable {
         guard y >= 0, y < height, x >= 0, x < width else { return 0 }
         let end = x + min(limit ?? (width - x), width - x)
         guard end > x else { return 0 }
+        if let used = drawPlainNarrow(text, x: x, y: y, end: end, style: style) { return used }
         var pieces: [(text: String, width: Int)] = []
         var total = 0
         for character in SafeText.visible(text) {
@@ -83,22 +84,49 @@ public struct Canvas: Equatable, Sendable {
         var column = x
         for piece in pieces {
             guard column + piece.width <= stop else { break }
-            set(column, y, Cell(text: piece.text, style: style))
-            if piece.width == 2 { set(column + 1, y, Cell(text: "", style: style)) }
+            set(column, y, Cell(text: piece.text, style: style), width: piece.width)
+            if piece.width == 2 { set(column + 1, y, Cell(text: "", style: style), width: 0) }
             column += piece.width
         }
         if !fits {
-            set(column, y, Cell(text: "…", style: style))
+            set(column, y, Cell(text: "…", style: style), width: 1)
             column += 1
         }
         return column - x
     }
 
+    /// `draw` for text whose every scalar is one cell on its own (`DisplayWidth.isPlainNarrow`):
+    /// nearly all event data, and the tree's guides and rules. A scalar is a cell, so no
+    /// grapheme breaking, escaping or width lookups. Nil for any other text.
+    private mutating func drawPlainNarrow(_ text: String, x: Int, y: Int, end: Int, style: Style) -> Int? {
+        var count = 0
+        for scalar in text.unicodeScalars {
+            guard DisplayWidth.isPlainNarrow(scalar) else { return nil }
+            count += 1
+        }
+        let fits = count <= end - x
+        var column = x
+        for scalar in text.unicodeScalars.prefix(fits ? count : end - x - 1) {
+            let value = scalar.value
+            let cellText = value < 0x7F ? Self.asciiTexts[Int(value - 0x20)] : String(Character(scalar))
+            set(column, y, Cell(text: cellText, style: style), width: 1)
+            column += 1
+        }
+        if !fits {
+            set(column, y, Cell(text: "…", style: style), width: 1)
+            column += 1
+        }
+        return column - x
+    }
+
+    /// The one-character strings of the printable ASCII bytes, made once.
+    private static let asciiTexts = (0x20..<0x7F).map { String(UnicodeScalar(UInt8($0))) }
+
     /// Fills a rectangle with blanks in `style` (for highlighted rows and overlays).
     public mutating func fill(x: Int, y: Int, width fillWidth: Int, height fillHeight: Int, style: Style = .plain) {
         for row in max(0, y)..<min(height, y + fillHeight) {
             for column in max(0, x)..<max(max(0, x), min(width, x + fillWidth)) {
-                set(column, row, Cell(text: " ", style: style))
+                set(column, row, Cell(text: " ", style: style), width: 1)
             }
         }
     }
@@ -111,14 +139,15 @@ public struct Canvas: Equatable, Sendable {
         }
     }
 
-    private mutating func set(_ x: Int, _ y: Int, _ cell: Cell) {
+    /// Puts `cell`, which is `cellWidth` columns wide, at (x, y).
+    private mutating func set(_ x: Int, _ y: Int, _ cell: Cell, width cellWidth: Int) {
         guard x >= 0, x < width, y >= 0, y < height else { return }
         let index = y * width + x
         // Overwriting half of a wide character blanks its other half.
         if cells[index].isContinuation && !cell.isContinuation && x > 0 {
             cells[index - 1].text = " "
         }
-        if x + 1 < width && cells[index + 1].isContinuation && DisplayWidth.of(cell.text) < 2 {
+        if x + 1 < width && cells[index + 1].isContinuation && cellWidth < 2 {
             cells[index + 1].text = " "
         }
         cells[index] = cell

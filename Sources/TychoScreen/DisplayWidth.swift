@@ -17,8 +17,36 @@ public enum DisplayWidth {
     /// Cells taken by `text`.
     public static func of(_ text: String) -> Int {
         var total = 0
+        for scalar in text.unicodeScalars {
+            guard isPlainNarrow(scalar) else { return slowly(text) }
+            total += 1
+        }
+        return total
+    }
+
+    private static func slowly(_ text: String) -> Int {
+        var total = 0
         for character in text { total += of(character) }
         return total
+    }
+
+    /// Whether `scalar` is always a grapheme cluster of its own, one cell wide, and safe to draw
+    /// as it is: printable ASCII, most Latin letters and punctuation, arrows, box drawing, blocks
+    /// and geometric shapes. Text made only of these needs no grapheme breaking (a test checks
+    /// every one of them against `of(_: Character)` and `SafeText`).
+    @inline(__always)
+    public static func isPlainNarrow(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x7F { return value >= 0x20 }
+        switch value {
+        case 0xA1...0xAC, 0xAE...0x2FF,  // Latin-1 and Latin Extended, IPA, spacing modifiers (not the soft hyphen)
+             0x2010...0x2027,  // dashes, quotes, bullets, the ellipsis
+             0x2190...0x21FF,  // arrows
+             0x2500...0x25FC:  // box drawing, block elements, geometric shapes (up to the wide U+25FD)
+            return true
+        default:
+            return false
+        }
     }
 
     static func isRegionalIndicator(_ scalar: Unicode.Scalar) -> Bool { (0x1F1E6...0x1F1FF).contains(scalar.value) }

@@ -1,3 +1,4 @@
+import TychoModel
 import TychoScreen
 import XCTest
 
@@ -14,6 +15,35 @@ final class CanvasTests: XCTestCase {
         XCTAssertEqual(DisplayWidth.of("☺"), 1, "text presentation")
         XCTAssertEqual(DisplayWidth.of("☺️"), 2, "emoji presentation selector")
         XCTAssertEqual(DisplayWidth.of("ｆｕｌｌ"), 8, "fullwidth forms")
+    }
+
+    /// The canvas draws text made only of "plain narrow" scalars a scalar per cell, skipping
+    /// grapheme breaking: every such scalar must be one cell, safe as it is, and never join a
+    /// neighbour into one grapheme, or columns would shift.
+    func testPlainNarrowScalarsAreOneCellEachAndNeverJoin() {
+        var checked = 0
+        for value in UInt32(0)...0x3_0000 {
+            guard let scalar = Unicode.Scalar(value), DisplayWidth.isPlainNarrow(scalar) else { continue }
+            let text = String(Character(scalar))
+            XCTAssertEqual(DisplayWidth.of(Character(scalar)), 1, "U+\(String(value, radix: 16))")
+            XCTAssertEqual(SafeText.visible(text), text, "U+\(String(value, radix: 16)) must need no escape")
+            XCTAssertEqual(("x" + text + text + "x").count, 4, "U+\(String(value, radix: 16)) joins a neighbour")
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 900)
+    }
+
+    func testPlainAndMixedTextDrawAlike() {
+        // The tree's guides and a label: drawn a scalar per cell, the same as through graphemes.
+        var canvas = Canvas(width: 12, height: 2)
+        XCTAssertEqual(canvas.draw("├─▾ deploy/x", x: 0, y: 0), 12)
+        XCTAssertEqual(canvas.rowText(0), "├─▾ deploy/x")
+        XCTAssertEqual(canvas.draw("├─▾ de\u{301}ploy/xyz", x: 0, y: 1), 12)
+        XCTAssertEqual(canvas.rowText(1), "├─▾ déploy/…", "a combining mark takes the slow path, which cuts the same way")
+        var narrow = Canvas(width: 5, height: 1)
+        narrow.draw("修复", x: 0, y: 0)
+        narrow.draw("ab", x: 1, y: 0)
+        XCTAssertEqual(narrow.rowText(0), " ab", "overwriting half of a wide character blanks the other half")
     }
 
     func testWideCharactersAreNeverCutInHalf() {
