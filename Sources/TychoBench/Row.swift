@@ -3,7 +3,7 @@ import Foundation
 /// One line of the bench table: a figure's samples, its target, and the baselines run beside it.
 struct Row {
     enum Unit {
-        case seconds, milliseconds, megabytes
+        case seconds, milliseconds, megabytes, bytes
 
         func format(_ value: Double) -> String {
             guard value.isFinite else { return "-" }
@@ -11,6 +11,7 @@ struct Row {
             case .seconds: return fixed(value, value < 10 ? 3 : 1) + " s"
             case .milliseconds: return fixed(value * 1000, value * 1000 < 10 ? 2 : 1) + " ms"
             case .megabytes: return fixed(value, 0) + " MB"
+            case .bytes: return fixed(value, 0) + " B"
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import TychoModel
+import TychoScreen
 
 // tycho-bench: the loader, the store's queries and the command line at scale, as medians with
 // min–max over repeated runs, beside baselines run in the same invocation (`cat` of the same
@@ -7,7 +8,7 @@ import TychoModel
 //
 //   tycho-bench [--cache DIR] [--shared DIR] [--tycho PATH] [--runs N] [--only PARTS]
 //
-// PARTS (comma-separated, for profiling one thing): memory, filters, tree, processes.
+// PARTS (comma-separated, for profiling one thing): memory, filters, scrolling, tree, processes.
 
 /// What the bench was asked to do.
 struct BenchOptions {
@@ -15,7 +16,7 @@ struct BenchOptions {
     var shared: String?
     var tycho: String?
     var runs = 7
-    var parts: Set<String> = ["memory", "filters", "tree", "processes"]
+    var parts: Set<String> = ["memory", "filters", "scrolling", "tree", "processes"]
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -69,7 +70,7 @@ print(count, len(index))
 struct BenchContext {
     let options: BenchOptions
     let data: DataSets
-    let small: String, large: String
+    let tiny: String, small: String, large: String
     let tree: (directory: String, leaf: String)
     let tycho: String
     var runs: Int { options.runs }
@@ -78,6 +79,7 @@ struct BenchContext {
         self.options = options
         data = DataSets(cache: options.cache, shared: sharedDirectory(options))
         try FileManager.default.createDirectory(atPath: options.cache, withIntermediateDirectories: true)
+        tiny = try data.events(10_000)
         small = try data.events(100_000)
         large = try data.events(1_000_000)
         tree = try data.deepTree()
@@ -117,7 +119,44 @@ func measureInProcess(_ context: BenchContext) throws -> [Row] {
     rows.append(Row("filter free text \"canary\" over all descriptions (\(matched))", textTimes, unit: .milliseconds, target: "≤ 100 ms"))
     rows.append(Row("RSS after loading 1M, in process (first load; \(Int(residentBefore)) MB before)", Samples([residentAfter]),
                     unit: .megabytes, target: "≤ 350 MB"))
+    if context.options.parts.contains("scrolling") { rows += measureKeystrokes(store, directory: context.large) }
     return rows
+}
+
+/// What a keystroke costs the browser at 1M events: the state change and drawing the whole
+/// screen into a canvas (what the program does before ncurses sends the changed cells).
+func measureKeystrokes(_ store: EventStore, directory: String) -> [Row] {
+    log("keystrokes on the 1M store")
+    var state = AppState(store: store, dataDirectory: directory, now: store.count > 0 ? store.startTime(store.record(atRank: 0)) : 0,
+                         width: 120, height: 40)
+    _ = Screen.render(state)
+    var rows: [Row] = []
+    for (name, key) in [("j (selection down one row)", Key.down), ("PgDn", Key.pageDown)] {
+        let times = Samples.collect(200) {
+            Measure.time {
+                if let action = KeyMap.action(for: key, in: state) { state.apply(action) }
+                _ = Screen.render(state)
+            }
+        }
+        rows.append(Row("keystroke \(name): state change + render, 120x40, 1M", times, unit: .milliseconds, target: "≤ 1 ms"))
+    }
+    return rows
+}
+
+/// Bytes the real program writes to a pty per `j`, on the 1M set (scripts/scroll-bytes.py).
+func measureScrollBytes(_ context: BenchContext) throws -> [Row] {
+    log("bytes per scroll step through a pty, 1M")
+    // The repository holding this build: `.build/release` is a link to `.build/<triple>/release`.
+    let candidates = ["/../../scripts", "/../../../scripts"].map { executableDirectory + $0 + "/scroll-bytes.py" }
+    guard let script = candidates.first(where: FileManager.default.fileExists) else { throw BenchError("no scripts/scroll-bytes.py above \(executableDirectory)") }
+    let python = try which("python3")
+    let output = try Measure.output([python, script, context.tycho, context.large, "--steps", "50", "--size", "120x40"])
+    guard let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
+          let median = json["median"] as? Double, let low = json["min"] as? Int, let high = json["max"] as? Int,
+          let first = json["first_screen"] as? Int else { throw BenchError("scroll-bytes.py said \(output)") }
+    // The per-step figures come as a median with its extremes; keep them as three samples.
+    return [Row("bytes to the terminal per j, 120x40 pty, 1M (first screen: \(first) B)",
+                Samples([Double(low), median, Double(high)]), unit: .bytes, target: "only what changed")]
 }
 
 /// `tree(id)` of an event whose root has 200,000 descendants.
@@ -137,7 +176,8 @@ func measureProcesses(_ context: BenchContext) throws -> [Row] {
     guard FileManager.default.isExecutableFile(atPath: tycho) else { throw BenchError("no tycho at \(tycho); build it or pass --tycho PATH") }
     var rows: [Row] = []
     log("processes: tycho check, cat, python")
-    for (name, directory, target, pythonRuns) in [("100k", context.small, "≤ 0.12 s", runs), ("1M", context.large, "≤ 1.0 s", 1)] {
+    for (name, directory, target, pythonRuns) in [("10k", context.tiny, "-", runs), ("100k", context.small, "≤ 0.12 s", runs),
+                                                 ("1M", context.large, "≤ 1.0 s", 1)] {
         let files = try context.data.files(directory)
         let load = try Samples.collect(runs) { try Measure.run([tycho, "check", "--data", directory]) }
         let catTimes = try Samples.collect(runs) { try Measure.run([cat] + files) }
@@ -149,16 +189,19 @@ func measureProcesses(_ context: BenchContext) throws -> [Row] {
     log("tycho query at 1M")
     let query = try Samples.collect(runs) { try Measure.run([tycho, "query", "--data", context.large, "--tag", "service:svc-1", "--count", "100"]) }
     rows.append(Row("tycho query --tag service:svc-1 --count 100, 1M", query, unit: .seconds, target: "≤ 1.2 s"))
-    log("peak memory at 1M")
-    let peak = try Samples.collect(3) { try Measure.peakMemory([tycho, "check", "--data", context.large]) }
-    rows.append(Row("peak RSS, tycho check at 1M (/usr/bin/time -v)", peak, unit: .megabytes, target: "≤ 450 MB"))
+    log("peak memory at 10k, 100k, 1M")
+    for (name, directory, target) in [("10k", context.tiny, "-"), ("100k", context.small, "-"), ("1M", context.large, "≤ 450 MB")] {
+        let peak = try Samples.collect(3) { try Measure.peakMemory([tycho, "check", "--data", directory]) }
+        rows.append(Row("peak RSS, tycho check at \(name) (/usr/bin/time -v)", peak, unit: .megabytes, target: target))
+    }
+    if context.options.parts.contains("scrolling") { rows += try measureScrollBytes(context) }
     return rows
 }
 
 func runBench(_ options: BenchOptions) throws -> [Row] {
     let context = try BenchContext(options)
     var rows: [Row] = []
-    if options.parts.contains("memory") || options.parts.contains("filters") { rows += try measureInProcess(context) }
+    if !options.parts.isDisjoint(with: ["memory", "filters", "scrolling"]) { rows += try measureInProcess(context) }
     if options.parts.contains("tree") { rows += try measureTree(context) }
     if options.parts.contains("processes") { rows += try measureProcesses(context) }
     return rows
