@@ -30,7 +30,9 @@ public enum EventLoader {
         DispatchQueue.concurrentPerform(iterations: order.count) { k in
             results.set(order[k], SegmentReader.read(toRead[order[k]], buffers: buffers))
         }
-        return assemble(files: files, ranges: ranges, results: results.values, listingProblems: listingProblems)
+        let store = assemble(files: files, ranges: ranges, results: results.values, listingProblems: listingProblems)
+        returnFreeMemory()
+        return store
     }
 
     /// Numbers each range's lines after the ranges before it in the same file, and builds the store.
@@ -79,4 +81,17 @@ final class ResultSlots: @unchecked Sendable {
 
     func set(_ index: Int, _ value: Result<Segment, LoadProblemError>) { lock.sync { values[index] = value } }
     subscript(index: Int) -> Result<Segment, LoadProblemError>? { lock.sync { values[index] } }
+}
+
+/// Hands the memory freed while building (per-part tables, sort buffers, parse scratch) back to
+/// the system: glibc keeps freed blocks under its mapping threshold in its heaps, resident, for
+/// reuse that never comes (at a million events, 346 MB resident after loading became 329 MB).
+/// (`malloc_trim` is not in Swift's Glibc module, hence `dlsym`.)
+func returnFreeMemory() {
+    #if canImport(Glibc)
+    typealias MallocTrim = @convention(c) (Int) -> Int32
+    if let symbol = dlsym(nil, "malloc_trim") {
+        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+    }
+    #endif
 }

@@ -168,7 +168,7 @@ extension EventStore.Parts {
                             lives.withUnsafeMutableBufferPointer { lives in
                                 concurrently(parts) { part in
                                     let ids = byID.records(in: part), parents = byParent.records(in: part)
-                                    var index = HashIndex(expected: ids.count + parents.count / 8 + 16)
+                                    var index = HashIndex(expected: ids.count + parents.count / 8 + 16, maximumLoadInQuarters: 3)
                                     var owner: [UInt32] = [], live: [Int32] = []
                                     owner.reserveCapacity(ids.count + 16)
                                     live.reserveCapacity(ids.count + 16)
