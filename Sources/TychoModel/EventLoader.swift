@@ -9,8 +9,8 @@ import Glibc
 /// the rest is still being read; the full store follows.
 public enum EventLoader {
     /// Loads everything below `directory`. `firstBatch`, if given, receives a store of the
-    /// newest range before the rest is read (only when there is more to read).
-    public static func load(directory: String, firstBatch: ((EventStore) -> Void)? = nil) throws(DataDirectory.Unusable) -> EventStore {
+    /// newest range (on a loading thread) while the rest is read (only when there is more).
+    public static func load(directory: String, firstBatch: (@Sendable (EventStore) -> Void)? = nil) throws(DataDirectory.Unusable) -> EventStore {
         _ = mapLargeAllocations
         let (files, listingProblems) = try DataDirectory.files(in: directory)
         var ranges: [SegmentReader.Range] = []
@@ -19,16 +19,18 @@ public enum EventLoader {
         }
         let results = ResultSlots(count: ranges.count)
         let buffers = ReadBuffers()
-        var remaining = Array(ranges.indices)
-        if let firstBatch, ranges.count > 1, let newest = remaining.popLast() {
-            results.set(newest, SegmentReader.read(ranges[newest], buffers: buffers))
-            if case .success(let segment) = results[newest] {
+        // The newest range goes first, and the worker that read it hands it on while the other
+        // cores go on with the rest (the browser shows it; nobody waits for it).
+        var order = Array(ranges.indices)
+        let showsFirst = firstBatch != nil && ranges.count > 1
+        if showsFirst { order.insert(order.removeLast(), at: 0) }
+        let (toRead, readOrder) = (ranges, order)
+        DispatchQueue.concurrentPerform(iterations: order.count) { k in
+            let result = SegmentReader.read(toRead[readOrder[k]], buffers: buffers)
+            results.set(readOrder[k], result)
+            if k == 0, showsFirst, let firstBatch, case .success(let segment) = result {
                 firstBatch(EventStore(files: files, segments: [segment]))
             }
-        }
-        let (order, toRead) = (remaining, ranges)
-        DispatchQueue.concurrentPerform(iterations: order.count) { k in
-            results.set(order[k], SegmentReader.read(toRead[order[k]], buffers: buffers))
         }
         let store = assemble(files: files, ranges: ranges, results: results.values, listingProblems: listingProblems)
         returnFreeMemory()
@@ -80,7 +82,6 @@ final class ResultSlots: @unchecked Sendable {
     init(count: Int) { values = Array(repeating: nil, count: count) }
 
     func set(_ index: Int, _ value: Result<Segment, LoadProblemError>) { lock.sync { values[index] = value } }
-    subscript(index: Int) -> Result<Segment, LoadProblemError>? { lock.sync { values[index] } }
 }
 
 /// Hands the memory freed while building (per-part tables, sort buffers, parse scratch) back to

@@ -31,8 +31,10 @@ public struct StoreUpdate {
 public enum Browser {
     /// `tick` sees the state once per turn (the program uses it to start following the files).
     /// `clock`, if given, advances the state's "now" (relative times and `since:2h` follow it).
+    /// `presented` sees each state just after it was drawn (the program's startup trace).
     public static func run(_ state: inout AppState, on terminal: Terminal, updates: () -> StoreUpdate?,
-                           shouldStop: () -> Bool = { false }, tick: (AppState) -> Void = { _ in }, clock: (() -> Int64)? = nil) {
+                           shouldStop: () -> Bool = { false }, tick: (AppState) -> Void = { _ in }, clock: (() -> Int64)? = nil,
+                           presented: (AppState) -> Void = { _ in }) {
         var needsDrawing = true
         while !state.isQuitting && !shouldStop() {
             tick(state)
@@ -46,9 +48,10 @@ public enum Browser {
             }
             if needsDrawing {
                 terminal.present(Screen.render(state))
+                presented(state)
                 needsDrawing = false
             }
-            guard let input = terminal.nextInput(timeoutMilliseconds: state.isLoading ? 20 : 200) else { continue }
+            guard let input = terminal.nextInput(timeoutMilliseconds: state.isLoading ? 5 : 200) else { continue }
             switch input {
             case .resize(let width, let height):
                 state.apply(.resize(width: width, height: height))

@@ -30,11 +30,14 @@ enum BrowserCommand {
         }
         NcursesTerminal.installCrashGuard()
         let mailbox = Mailbox()
+        let trace = StartupTrace(path: environment["TYCHO_STARTUP_TRACE"])
         DispatchQueue.global(qos: .userInitiated).async {
             do {
                 let store = try EventLoader.load(directory: options.dataDirectory) { first in
+                    trace?.record("first-batch-built \(first.count)")
                     mailbox.post(StoreUpdate(store: first, isLoading: true))
                 }
+                trace?.record("store-built \(store.count)")
                 mailbox.post(StoreUpdate(store: store, isLoading: false))
             } catch {
                 mailbox.post(StoreUpdate(store: .empty(), isLoading: false))
@@ -46,7 +49,7 @@ enum BrowserCommand {
         state.startWith(filter: options.filter)
         let follower = Follower(directory: options.dataDirectory, mailbox: mailbox)
         Browser.run(&state, on: terminal, updates: { mailbox.take() }, shouldStop: { stopSignal != 0 }, tick: follower.tick,
-                    clock: { Int64(Date().timeIntervalSince1970 * 1000) })
+                    clock: { Int64(Date().timeIntervalSince1970 * 1000) }, presented: { trace?.presented($0) })
         terminal.close()
         return stopSignal == 0 || stopSignal == SIGINT ? ExitStatus.success : 128 + stopSignal
     }
@@ -105,5 +108,50 @@ final class Follower: @unchecked Sendable {
             isRefreshing = false
             lock.unlock()
         }
+    }
+}
+
+/// When `TYCHO_STARTUP_TRACE=FILE` is set, writes to FILE the moments (CLOCK_MONOTONIC, in
+/// nanoseconds, the clock every process shares) the first events and then the fully loaded
+/// store reached the terminal, with the resident memory then: what `make bench` times from
+/// the spawn, without guessing from the screen. The loading thread marks its steps too.
+final class StartupTrace: @unchecked Sendable {
+    private let descriptor: Int32
+    private var sawEvents = false
+    private var sawLoaded = false
+
+    init?(path: String?) {
+        guard let path, !path.isEmpty else { return nil }
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return nil }
+    }
+
+    deinit { close(descriptor) }
+
+    /// Called on the browser's thread only.
+    func presented(_ state: AppState) {
+        if !sawEvents && state.store.count > 0 {
+            sawEvents = true
+            record("first-paint \(state.store.count)")
+        }
+        if !sawLoaded && !state.isLoading {
+            sawLoaded = true
+            record("loaded \(state.store.count) rss-kb \(residentKilobytes())")
+        }
+    }
+
+    /// Writes one line, `NANOSECONDS WHAT`, in one write (so lines from two threads never mix).
+    func record(_ what: String) {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        let line = "\(Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)) \(what)\n"
+        _ = line.utf8CString.withUnsafeBufferPointer { Glibc.write(descriptor, $0.baseAddress, $0.count - 1) }
+    }
+
+    /// VmRSS of this process, from /proc/self/status.
+    private func residentKilobytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return -1 }
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? -1
     }
 }

@@ -32,6 +32,29 @@ final class BrowserSessionTests: TmuxTestCase {
         XCTAssertTrue(screen.status.hasSuffix("q quit"), screen.status)
     }
 
+    func testStartupTraceSaysWhenTheEventsReachedTheScreen() throws {
+        // What `make bench` times the browser's opening by (scripts/startup-time.py).
+        let directory = try temporaryDirectory("startup-trace")
+        let trace = directory.path + "/trace"
+        let session = try startTycho(environment: ["TYCHO_STARTUP_TRACE": trace])
+        try session.waitUntil("all the example data is loaded") { $0.contains(Self.allEvents) && !$0.contains("loading") }
+        var lines: [[Substring]] = []
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            lines = ((try? String(contentsOfFile: trace, encoding: .utf8)) ?? "").split(separator: "\n").map { $0.split(separator: " ") }
+            if lines.contains(where: { $0.count > 1 && $0[1] == "loaded" }) { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let marks = Dictionary(lines.filter { $0.count > 1 }.map { (String($0[1]), $0) }, uniquingKeysWith: { first, _ in first })
+        let loaded = try XCTUnwrap(marks["loaded"], "\(lines)")
+        XCTAssertEqual(loaded[2], "1165")
+        XCTAssertEqual(loaded[3], "rss-kb")
+        XCTAssertGreaterThan(Int(loaded[4]) ?? 0, 1000)
+        let firstPaint = try XCTUnwrap(marks["first-paint"], "\(lines)")
+        XCTAssertLessThanOrEqual(Int(firstPaint[0]) ?? .max, Int(loaded[0]) ?? 0)
+        try session.sendKeys("q")
+    }
+
     func testTagFilterKeepsOnlyMatchingEvents() throws {
         let session = try openExamples()
         try session.type("/source:github")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TychoModel
 
@@ -19,6 +20,25 @@ import TychoModel
             #expect(problem.description == "day.jsonl:\(problem.line): \(problem.reason)")
             #expect(!problem.reason.isEmpty)
         }
+    }
+
+    @Test func firstBatchIsTheNewestFileAndTheFullStoreFollows() throws {
+        // The browser shows the first batch while the other ranges are still being read.
+        let files = ["2026-01-01.jsonl": jsonl(eventLine("old-1"), eventLine("old-2")),
+                     "2026-01-02.jsonl": jsonl(eventLine("mid-1")),
+                     "2026-01-03.jsonl": jsonl(eventLine("new-1"), eventLine("new-2"), eventLine("old-1"))]
+        let batches = BatchLog()
+        let store = try DataFixture.withDirectory(files.mapValues { Array($0.utf8) }) { directory in
+            try EventLoader.load(directory: directory) { batches.append($0.allIDs.sorted()) }
+        }
+        #expect(batches.all == [["new-1", "new-2", "old-1"]])
+        #expect(store.allIDs.sorted() == ["mid-1", "new-1", "new-2", "old-1", "old-2"])
+        // One file: nothing more to wait for, so no first batch.
+        let single = BatchLog()
+        _ = try DataFixture.withDirectory(["only.jsonl": Array(jsonl(eventLine("a")).utf8)]) { directory in
+            try EventLoader.load(directory: directory) { single.append($0.allIDs) }
+        }
+        #expect(single.all.isEmpty)
     }
 
     @Test func singleStringTagIsAOneValueList() throws {
@@ -110,4 +130,13 @@ import TychoModel
         #expect(store.location(try store.required("y")) == ("a.jsonl", 3))
         #expect(store.location(try store.required("z")) == ("b/c.jsonl", 1))
     }
+}
+
+/// First batches handed over by the loader's threads.
+final class BatchLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var batches: [[String]] = []
+
+    func append(_ ids: [String]) { lock.withLock { batches.append(ids) } }
+    var all: [[String]] { lock.withLock { batches } }
 }
