@@ -8,7 +8,7 @@ extension EventFilter {
     /// - `key:value` a tag (`-key:value` excludes it); `parent_id:` and `source_id:` work too;
     ///   quotes let a key or value hold spaces, colons or a leading `-` (`"k:v":"a b"`, `\"` for a quote);
     /// - `since:T` / `until:T` a time range, T being `90s`, `15m`, `2h`, `3d`, `1w` ago, `now`,
-    ///   `today`, `yesterday`, `HH:MM` (today, local time) or an ISO 8601 time (UTC without offset);
+    ///   `today`, `yesterday`, `HH:MM` (local time, its latest past occurrence) or an ISO 8601 time (UTC without offset);
     /// - `at:T` an anchor time, with `window:60m+15m` around it;
     /// - any other word, or a "quoted phrase", must occur in the description or id (any case).
     public init(parsing text: String, now: Int64, utcOffsetSeconds: Int = 0) throws(FilterError) {
@@ -176,7 +176,9 @@ public enum TimeExpression {
         let parts = lower.split(separator: ":", omittingEmptySubsequences: false)
         if parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let hour = Int(parts[0]), let minute = Int(parts[1]),
            (0...23).contains(hour), (0...59).contains(minute) {
-            return startOfToday + Int64(hour * 3600 + minute * 60) * 1000
+            // The last time the clock showed it: at 01:00, an alert at 23:40 was last night.
+            let clock = startOfToday + Int64(hour * 3600 + minute * 60) * 1000
+            return clock > now ? clock - 86_400_000 : clock
         }
         do {
             return try Timestamp.parse(text)

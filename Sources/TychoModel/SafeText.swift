@@ -33,6 +33,13 @@ public enum SafeText {
         }
     }
 
+    /// Text for the clipboard: each line made visible, the lines kept. Pasted into a shell,
+    /// a raw newline runs a command and an escape sequence can end bracketed paste, so event
+    /// data carries neither; the line breaks are the copy's own (Markdown rows, JSON lines).
+    public static func clipboard(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { visible(String($0)) }.joined(separator: "\n")
+    }
+
     /// `'text'` with the same escapes: how messages quote ids and values from the data.
     public static func quoted(_ text: String) -> String { "'" + visible(text) + "'" }
 

@@ -221,7 +221,7 @@ extension AppState {
 extension String {
     /// Text safe inside a Markdown table cell: one line, pipes escaped.
     func markdownCell() -> String {
-        replacingAll("|", with: "\\|").replacingAll("\n", with: " ").replacingAll("\r", with: " ")
+        SafeText.visible(replacingAll("\n", with: " ").replacingAll("\r", with: " ")).replacingAll("|", with: "\\|")
     }
 
     func replacingUTC() -> String { hasSuffix(" UTC") ? String(dropLast(4)) : self }

@@ -112,11 +112,17 @@ public struct AppState {
     // MARK: - Update
 
     public mutating func apply(_ action: Action) {
-        if pendingOverwrite != nil, action != .quit {
-            confirmOverwrite(action == .confirm)
-            return
+        switch action {
+        case .clock, .resize, .notice:
+            // Not the user's doing: a question stays asked and a notice stays shown until a key.
+            break
+        default:
+            if pendingOverwrite != nil, action != .quit {
+                confirmOverwrite(action == .confirm)
+                return
+            }
+            notice = nil
         }
-        if case .notice = action {} else { notice = nil }
         switch action {
         case .quit:
             isQuitting = true
@@ -214,7 +220,7 @@ public struct AppState {
         // While the first batch is showing, the top row is not a choice the user made (and that
         // batch need not hold the newest events): the full store opens on its own newest event.
         let selectedID = self.isLoading && listScroll.selected == 0 ? nil : selectedRecord.map(store.id)
-        let screenRow = listScroll.selected - listScroll.offset
+        let screenRow = listScroll.selected - listScroll.offset, wasAtTop = listScroll.offset == 0
         let treeCursorID = treeCursorRecord.map(store.id)
         let expanded = tree.overrides.map { (store.id($0.key), $0.value) }
         store = newStore
@@ -223,8 +229,10 @@ public struct AppState {
         for (id, isExpanded) in expanded { if let record = store.record(id: id) { tree.overrides[record] = isExpanded } }
         rerunFilter()
         if let selectedID, let record = store.record(id: selectedID), let position = list.position(of: record) {
-            // Keep the selected event on the same screen row while events arrive above it.
-            listScroll.offset = max(0, position - screenRow)
+            // With the top of the list in sight, newer events push in above the selection and
+            // stay in sight (the newest change is what an incident is about); scrolled down,
+            // the selected event keeps its screen row while events arrive above it.
+            listScroll.offset = wasAtTop ? 0 : max(0, position - screenRow)
             listScroll.select(position, count: list.count, visibleRows: listRows)
         } else if filter.anchor != nil {
             listScroll.select(markerIndex, count: list.count, visibleRows: listRows)

@@ -68,7 +68,7 @@ public enum Browser {
     static func perform(_ effect: Effect, _ state: inout AppState, _ terminal: Terminal) {
         switch effect {
         case .copy(let text, let what):
-            terminal.copyToClipboard(text)
+            terminal.copyToClipboard(SafeText.clipboard(text))
             state.apply(.notice("sent \(what) to the clipboard (OSC 52)"))
         case .export(let path, let overwrite):
             if !overwrite && FileManager.default.fileExists(atPath: path) {

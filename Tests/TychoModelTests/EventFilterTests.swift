@@ -11,6 +11,21 @@ import TychoModel
         eventLine("flag-1", start: "2020-01-01T00:00:01Z", description: "flag dark-mode on",
                   tags: ["service": ["checkout"]]))]
 
+    @Test func aClockTimeIsItsLatestPastOccurrence() throws {
+        // Paged at 05:03 about an alert at 23:40: that was last night, not tonight.
+        let now = try Timestamp.parse("2026-12-04T05:03:00Z")
+        func clock(_ text: String, offset: Int = 0) throws -> Int64 { try TimeExpression.parse(text, now: now, utcOffsetSeconds: offset) }
+        #expect(try clock("23:40") == Timestamp.parse("2026-12-03T23:40:00Z"))
+        #expect(try clock("05:00") == Timestamp.parse("2026-12-04T05:00:00Z"))
+        #expect(try clock("05:03") == now, "the current minute is today")
+        #expect(try clock("05:04") == Timestamp.parse("2026-12-03T05:04:00Z"))
+        // Local time: 05:03 UTC is 10:33 in Kolkata.
+        #expect(try clock("10:00", offset: 19_800) == Timestamp.parse("2026-12-04T04:30:00Z"))
+        #expect(try clock("23:40", offset: 19_800) == Timestamp.parse("2026-12-03T18:10:00Z"))
+        let filter = try EventFilter(parsing: "at:23:40", now: now)
+        #expect(filter.viewString == "at:2026-12-03T23:40:00+00:00")
+    }
+
     @Test func emptyFilterIsEverythingNewestFirst() throws {
         let store = try DataFixture.load(Self.files)
         let list = store.events(matching: EventFilter())

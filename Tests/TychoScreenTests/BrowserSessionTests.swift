@@ -164,12 +164,31 @@ final class FollowTests: XCTestCase {
         state.replaceStore(try makeStore(more), isLoading: false, newIDs: ["hotfix-1"])
         let after = rows(Screen.render(state))
         XCTAssertEqual(state.store.id(state.selectedRecord!), "host-1", "the same event stays selected")
-        XCTAssertEqual(after[4], before[4], "on the same screen row")
+        // The top of the list was in sight: the newest event pushes in at the top, in sight too.
+        XCTAssertTrue(after[2].hasPrefix("+") && after[2].contains("Hotfix svc-a"), after.joined(separator: "\n"))
+        XCTAssertEqual(after[5], "▶" + before[4].dropFirst(), "the selection moved down with its event")
         XCTAssertTrue(after[15].contains("1 new (+)"), after[15])
         state.apply(.first)
         XCTAssertTrue(state.newIDs.isEmpty, "looking at an event clears its mark")
         state.apply(.toggleFollow)
         XCTAssertFalse(state.isFollowing)
         XCTAssertTrue(rows(Screen.render(state))[15].contains("paused (f follows)"))
+    }
+
+    func testScrolledDownTheSelectedRowStaysOnItsScreenRow() throws {
+        var lines = releaseLines()
+        for k in 0..<40 {
+            lines.append(line("old-\(k)", start: "2026-11-20T10:\(10 + k):00Z", description: "old work \(k)", tags: ["source": "chef"]))
+        }
+        var state = makeState(try makeStore(lines), width: 80, height: 16)
+        state.apply(.move(30))
+        let before = rows(Screen.render(state))
+        let selectedRow = before.firstIndex { $0.hasPrefix("▶") }!
+        lines.append(line("hotfix-1", start: "2026-12-01T12:00:00Z", description: "Hotfix svc-a", tags: ["source": "github"]))
+        let selectedID = state.store.id(state.selectedRecord!)
+        state.replaceStore(try makeStore(lines), isLoading: false, newIDs: ["hotfix-1"])
+        let after = rows(Screen.render(state))
+        XCTAssertEqual(state.store.id(state.selectedRecord!), selectedID)
+        XCTAssertEqual(after[selectedRow], before[selectedRow], "scrolled down, the selected event keeps its screen row")
     }
 }

@@ -20,6 +20,46 @@ final class UserReportedTests: XCTestCase {
         _ = Screen.render(state)
     }
 
+    func testTheClockAndResizingNeitherAnswerTheOverwriteQuestionNorWipeNotices() throws {
+        // The clock ticks every second; it used to cancel the question before anyone could answer.
+        var state = makeState(try makeStore(releaseLines()))
+        state.askToOverwrite("/tmp/out.jsonl")
+        state.apply(.clock(state.now + 1000))
+        state.apply(.resize(width: 100, height: 30))
+        state.apply(.clock(state.now + 1000))
+        XCTAssertEqual(state.pendingOverwrite, "/tmp/out.jsonl")
+        XCTAssertTrue(rows(Screen.render(state))[0].contains("overwrite it? (y/n)"))
+        state.apply(KeyMap.action(for: .character("y"), in: state)!)
+        XCTAssertEqual(state.takeEffects(), [.export(path: "/tmp/out.jsonl", overwrite: true)])
+        state.apply(.notice("sent id to the clipboard (OSC 52)"))
+        state.apply(.clock(state.now + 1000))
+        XCTAssertEqual(state.notice, "sent id to the clipboard (OSC 52)", "a notice outlives the clock")
+        state.apply(.move(1))
+        XCTAssertNil(state.notice, "and goes with the next key")
+    }
+
+    func testCopiesNeverCarryControlCharactersToTheClipboard() throws {
+        // Pasted into a shell, a raw newline runs a command and ESC[201~ ends bracketed paste.
+        let store = try makeStore([
+            #"{"id": "t2\u001b[31mred", "start_time": "2026-12-01T10:00:00Z", "description": "clip \u001b]52;c;cm0gLXJm\u0007 end", "tags": {"source": ["ops"]}}"#,
+            #"{"id": "ctl", "start_time": "2026-12-01T09:00:00Z", "description": "nul\u0000 bs\b cr\r nl\nrm -rf x\u001b[201~ c1\u009b31m", "tags": {"source": ["ops"]}}"#,
+        ])
+        var state = makeState(store)
+        let terminal = ScriptedTerminal(inputs: [.key(.character("m")), .key(.character("y")), .key(.down), .key(.character("m")),
+                                                 .key(.character("M")), .key(.character("c"))])
+        Browser.run(&state, on: terminal, updates: { nil })
+        XCTAssertEqual(terminal.clipboard.count, 3)
+        XCTAssertEqual(terminal.clipboard[0], #"t2\x1B[31mred"#)
+        for text in terminal.clipboard {
+            let unsafe = text.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n") || (0x7F..<0xA0).contains($0.value) }
+            XCTAssertTrue(unsafe.isEmpty, "raw controls on the clipboard: \(text.debugDescription)")
+        }
+        let markdown = terminal.clipboard[1].split(separator: "\n")
+        XCTAssertEqual(markdown.count, 4, "a header, a rule and one row per event: \(markdown)")
+        XCTAssertTrue(markdown[2].contains(#"nul\x00 bs\x08 cr  nl rm -rf x\x1B[201~ c1\x9B31m"#), String(markdown[2]))
+        XCTAssertTrue(markdown[3].contains(#"clip \x1B]52;c;cm0gLXJm\x07 end"#), String(markdown[3]))
+    }
+
     func testAVeryLongFilterStillDrawsItsEnd() throws {
         var state = makeState(try makeStore(releaseLines()), width: 120, height: 30)
         state.apply(.startFilter)
