@@ -95,8 +95,11 @@ public enum CommandLineTool {
             }
             var filter = parsed.value("--filter") ?? ""
             if let at = parsed.value("--at") {
-                guard !at.isEmpty, !at.contains(" ") else { throw UsageError(message: "--at needs a time such as 14:05 or 2026-12-03T14:05Z") }
-                filter += (filter.isEmpty ? "" : " ") + "at:" + at
+                guard !at.isEmpty else { throw UsageError(message: "--at needs a time such as 14:05 or 2026-12-03T14:05Z") }
+                // Refused here, before the screen is taken; a time with a space (as the data
+                // writes them) goes into the filter in its exact form, which has none.
+                let time = try Commands.time(at, option: "--at")
+                filter += (filter.isEmpty ? "" : " ") + "at:" + (at.contains(" ") ? Timestamp.format(time) : at)
             }
             return .browse(BrowseOptions(dataDirectory: try dataDirectory(parsed, environment), filter: filter))
         } catch {

@@ -136,7 +136,7 @@ enum Commands {
     }
 
     /// An ISO 8601 time, or anything the browser's `since:` takes (`2h`, `today`, `14:05`).
-    static func time(_ text: String, option: String) throws -> Int64 {
+    static func time(_ text: String, option: String) throws(UsageError) -> Int64 {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         do {
             return try TimeExpression.parse(text, now: now, utcOffsetSeconds: TimeZone.current.secondsFromGMT())

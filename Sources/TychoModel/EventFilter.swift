@@ -10,7 +10,7 @@ public struct EventFilter: Equatable, Sendable {
     public var to: Int64?
     /// Lower-cased words or phrases, each of which must occur in the description or the id.
     public var texts: [String] = []
-    /// The time something broke (`at:`): without `since:`/`until:`, the range is the window around it.
+    /// The time something broke (`at:`): the range is the window around it (within `since:`/`until:`).
     public var anchor: Int64?
     /// How far before and after the anchor to look (`window:60m+15m`).
     public var window = TimeWindow()
@@ -25,10 +25,12 @@ public struct EventFilter: Equatable, Sendable {
 
     public var isEmpty: Bool { tags.isEmpty && excludedTags.isEmpty && range.from == nil && range.to == nil && texts.isEmpty }
 
-    /// The time range in force: `since:`/`until:` where given, else the window around the anchor.
+    /// The time range in force: `since:`/`until:` and the window around the anchor, both
+    /// holding (every term of a filter must), so `since:` can only narrow a window.
     public var range: (from: Int64?, to: Int64?) {
         guard let anchor else { return (from, to) }
-        return (from ?? anchor - window.before, to ?? anchor + window.after)
+        let (windowFrom, windowTo) = (anchor - window.before, anchor + window.after)
+        return (from.map { max($0, windowFrom) } ?? windowFrom, to.map { min($0, windowTo) } ?? windowTo)
     }
 }
 

@@ -82,6 +82,20 @@ import TychoCLI
         }
     }
 
+    @Test func atTakesTheTimesTheQueryCommandsTakeAndRefusesTheRestBeforeTheScreen() {
+        func filter(_ arguments: [String]) -> String? {
+            if case .browse(let options) = CommandRun(arguments).outcome { return options.filter }
+            return nil
+        }
+        #expect(filter(["--data", "/d", "--at", "14:05"]) == "at:14:05")
+        #expect(filter(["--data", "/d", "--at", "2026-12-02T15:40Z", "--filter", "env:prod"]) == "env:prod at:2026-12-02T15:40Z")
+        // The form the data files use, with a space, reaches the filter without one.
+        #expect(filter(["--data", "/d", "--at", "2026-12-02 15:40:00+00:00"]) == "at:2026-12-02T15:40:00+00:00")
+        let garbage = CommandRun(["--data", "/d", "--at", "garbage"])
+        #expect(garbage.status == ExitStatus.usage)
+        #expect(garbage.err.contains("--at 'garbage'"), "\(garbage.err)")
+    }
+
     @Test func mainHelpListsEveryCommand() {
         let run = CommandRun(["--help"])
         #expect(run.status == 0)

@@ -26,6 +26,19 @@ import TychoModel
         #expect(filter.viewString == "at:2026-12-03T23:40:00+00:00")
     }
 
+    @Test func sinceAndUntilNarrowAnAnchorsWindowAndNeverWidenIt() throws {
+        let now = try Timestamp.parse("2026-12-04T05:03:00Z")
+        func range(_ text: String) throws -> [Int64?] {
+            let range = try EventFilter(parsing: text, now: now).range
+            return [range.from, range.to]
+        }
+        let window = [try Timestamp.parse("2026-12-01T10:30:00Z"), try Timestamp.parse("2026-12-01T11:45:00Z")]
+        #expect(try range("at:2026-12-01T11:30Z") == window)
+        #expect(try range("at:2026-12-01T11:30Z since:2026-11-29T00:00Z") == window, "all terms hold: since: cannot widen")
+        #expect(try range("at:2026-12-01T11:30Z since:2026-12-01T11:00Z until:2026-12-02T00:00Z")
+                == [try Timestamp.parse("2026-12-01T11:00:00Z"), window[1]])
+    }
+
     @Test func emptyFilterIsEverythingNewestFirst() throws {
         let store = try DataFixture.load(Self.files)
         let list = store.events(matching: EventFilter())
