@@ -24,6 +24,6 @@ let package = Package(
         .testTarget(name: "TychoScreenTests", dependencies: ["TychoScreen", "TychoModel"]),
         .testTarget(name: "TychoEndToEndTests", dependencies: ["TychoModel"]),
         .testTarget(name: "TychoWriteTests", dependencies: ["TychoModel", "TychoCLI"]),
-        .testTarget(name: "TychoHostileInputTests", dependencies: ["TychoModel"]),
+        .testTarget(name: "TychoHostileInputTests", dependencies: ["TychoModel", "TychoScreen"]),
     ]
 )

@@ -110,13 +110,30 @@ final class NcursesTerminal: Terminal {
         case 9: return .key(.tab)
         case 10, 13: return .key(.enter)
         case 21: return .key(.clearLine)
-        case 27: return .key(.escape)
+        case 27: return escapeSequence().key.map(Input.key)
         case 8, 127: return .key(.backspace)
         case 0..<32: return nil
         default:
             guard let scalar = Unicode.Scalar(UInt32(character)) else { return nil }
             return .key(.character(Character(scalar)))
         }
+    }
+
+    /// Reads what follows an ESC ncurses did not decode (see `EscapeSequence`): only bytes
+    /// already waiting, so a lone Escape is not delayed.
+    private func escapeSequence() -> EscapeSequence.Decoded {
+        wtimeout(window, 0)
+        let decoded = EscapeSequence.decode {
+            var character: wint_t = 0
+            let result = wget_wch(window, &character)
+            if result == CNcurses_KEY_CODE_YES() {
+                ungetch(Int32(character))  // a key or resize that came in between: read it next
+                return nil
+            }
+            return result == CNcurses_ERR() ? nil : Unicode.Scalar(UInt32(character))
+        }
+        if let pushedBack = decoded.pushedBack { unget_wch(wchar_t(pushedBack.value)) }
+        return decoded
     }
 
     func present(_ canvas: Canvas) {

@@ -30,6 +30,39 @@ final class TerminalHandlingTests: TmuxTestCase {
         try assertTerminalRestored(editing, status: 0)
     }
 
+    /// tmux sends Home as `ESC [ 1 ~` while the xterm-256color entry says `ESC O H`: ncurses
+    /// passes such sequences on byte by byte, and `[` used to zoom the view and `~` to be typed.
+    func testKeySequencesTheTerminfoEntryDoesNotListAreStillTheirKeys() throws {
+        let session = try openExamples()
+        let escape: UInt8 = 0x1B, bracket: UInt8 = 0x5B, tilde: UInt8 = 0x7E
+        try session.sendKeys("G")
+        let bottom = try BrowserScreen(session.waitUntil("the last row is selected") { (try? BrowserScreen($0).listRows.last?.hasPrefix("▶")) == true })
+        try session.sendKeys("g")
+        let first = try BrowserScreen(session.waitUntil("the first row is selected") { (try? BrowserScreen($0).listRows.first?.hasPrefix("▶")) == true })
+        try session.sendKeys("j", "j")
+        try session.waitUntil("the third row is selected") { (try? BrowserScreen($0).listRows.dropFirst(2).first?.hasPrefix("▶")) == true }
+
+        try session.sendBytes([escape, bracket, 0x31, tilde])  // Home
+        let top = try BrowserScreen(session.waitUntil("the first row is selected") { (try? BrowserScreen($0).listRows.first?.hasPrefix("▶")) == true })
+        XCTAssertEqual(top.listRows, first.listRows)
+        XCTAssertEqual(top.filterBar, first.filterBar, "the sequence changed the filter")
+
+        try session.sendBytes([escape, bracket, 0x34, tilde])  // End
+        let end = try BrowserScreen(session.waitUntil("the last row is selected") { (try? BrowserScreen($0).listRows.last?.hasPrefix("▶")) == true })
+        XCTAssertEqual(end.listRows, bottom.listRows)
+        XCTAssertEqual(end.filterBar, bottom.filterBar)
+
+        // In the filter editor the sequences move nothing and type nothing; Escape still cancels.
+        try session.type("/source:")
+        try session.waitFor("/ source:█")
+        try session.sendBytes([escape, bracket, 0x31, tilde, escape, bracket, 0x33, tilde, escape, 0x4F, 0x48])  // Home, Delete, Home
+        try session.type("x")
+        try session.waitFor("/ source:x█")
+        try session.sendKeys("Escape")
+        let cancelled = try BrowserScreen(session.waitForAbsence(of: "source:x"))
+        XCTAssertEqual(cancelled.filterBar, bottom.filterBar)
+    }
+
     func testSIGTERMRestoresTheTerminal() throws {
         let session = try openExamples()
         let pid = try session.programPID(executable: try TychoBinary.path())

@@ -50,6 +50,11 @@ final class TmuxSession {
     /// Sends named keys (`Enter`, `Escape`, `Tab`, `C-c`, `NPage`, ...), one after another.
     func sendKeys(_ keys: String...) throws { try run(["send-keys", "-t", target] + keys) }
 
+    /// Sends exact bytes (`send-keys -H`) in one write: a key sequence as a terminal sends it.
+    func sendBytes(_ bytes: [UInt8]) throws {
+        try run(["send-keys", "-t", target, "-H"] + bytes.map { String($0, radix: 16) })
+    }
+
     // MARK: - Screen
 
     /// The visible screen as text, one line per row (tmux trims trailing spaces).

@@ -1,0 +1,74 @@
+/// Reads the key sequences ncurses hands over undecoded. ncurses only knows the sequences the
+/// terminfo entry for `TERM` lists; when `TERM` does not match the terminal (xterm-256color
+/// inside tmux sends Home as `ESC [ 1 ~`, the entry says `ESC O H`), it returns a lone ESC and
+/// then the sequence's bytes one by one, and `[` would zoom the view, `~` be typed, and so on.
+///
+/// Called after ncurses returned ESC, with `next` giving the bytes already waiting (nil when
+/// none is). Every CSI and SS3 sequence is consumed whole: the ones that name a key become that
+/// key, the rest (Insert, Delete, F-keys, focus reports, pasted-text brackets) are dropped.
+/// ESC followed by anything else is Escape, and what followed is handed back to be read as the
+/// next key, so a fast "Escape j" stays two keys.
+public enum EscapeSequence {
+    public struct Decoded: Equatable, Sendable {
+        /// The key the sequence stands for; nil when it names none Tycho uses.
+        public var key: Key?
+        /// A character read past the sequence, to be read again as the next key.
+        public var pushedBack: Unicode.Scalar?
+
+        public init(key: Key?, pushedBack: Unicode.Scalar? = nil) {
+            self.key = key
+            self.pushedBack = pushedBack
+        }
+    }
+
+    /// The longest sequence read before giving up on it: a terminal's replies are short, and a
+    /// stream of garbage must not be swallowed whole.
+    public static let maximumLength = 32
+
+    public static func decode(next: () -> Unicode.Scalar?) -> Decoded {
+        guard let introducer = next() else { return Decoded(key: .escape) }
+        switch introducer {
+        case "[": return controlSequence(next: next)
+        case "O":
+            // SS3: one final character. A lone ESC O (Escape, then a capital O typed fast) is
+            // read as that.
+            guard let final = next() else { return Decoded(key: .escape, pushedBack: introducer) }
+            return Decoded(key: ss3Keys[final])
+        default: return Decoded(key: .escape, pushedBack: introducer)
+        }
+    }
+
+    /// CSI: parameter bytes (0x30–0x3F), intermediate bytes (0x20–0x2F), one final byte
+    /// (0x40–0x7E). Modifiers (`ESC [ 1 ; 5 A`, Ctrl-Up) are ignored: the key is what counts.
+    private static func controlSequence(next: () -> Unicode.Scalar?) -> Decoded {
+        var parameters = ""
+        for _ in 0..<maximumLength {
+            guard let scalar = next() else { return Decoded(key: nil) }
+            switch scalar.value {
+            case 0x20...0x3F: parameters.unicodeScalars.append(scalar)
+            case 0x40...0x7E:
+                if scalar == "~" {
+                    let first = parameters.split(separator: ";").first.map(String.init) ?? ""
+                    return Decoded(key: tildeKeys[first])
+                }
+                return Decoded(key: csiKeys[scalar])
+            default:
+                // Not a sequence after all (a control byte, or ESC starting the next one):
+                // drop what was read and read this again.
+                return Decoded(key: nil, pushedBack: scalar)
+            }
+        }
+        return Decoded(key: nil)
+    }
+
+    private static let csiKeys: [Unicode.Scalar: Key] = [
+        "A": .up, "B": .down, "C": .right, "D": .left, "H": .home, "F": .end, "Z": .backTab,
+    ]
+    private static let ss3Keys: [Unicode.Scalar: Key] = [
+        "A": .up, "B": .down, "C": .right, "D": .left, "H": .home, "F": .end, "M": .enter,
+    ]
+    /// `ESC [ n ~` as xterm, tmux, screen, rxvt and the Linux console send them.
+    private static let tildeKeys: [String: Key] = [
+        "1": .home, "7": .home, "4": .end, "8": .end, "5": .pageUp, "6": .pageDown,
+    ]
+}

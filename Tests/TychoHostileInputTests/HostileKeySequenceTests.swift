@@ -1,0 +1,62 @@
+import Testing
+import TychoScreen
+
+/// Key sequences a terminal sends that its terminfo entry does not list (TERM=xterm-256color
+/// inside tmux, screen, a Linux console reached over SSH): each is one key or nothing, never
+/// a string of keystrokes.
+@Suite struct HostileKeySequenceTests {
+    /// Decodes what follows an ESC; `rest` is what stays unread.
+    private func decode(_ following: String) -> (decoded: EscapeSequence.Decoded, rest: String) {
+        var scalars = Array(following.unicodeScalars)[...]
+        let decoded = EscapeSequence.decode { scalars.popFirst() }
+        return (decoded, String(String.UnicodeScalarView(scalars)))
+    }
+
+    @Test(arguments: [
+        ("[1~", Key.home), ("[7~", .home), ("[H", .home), ("OH", .home),
+        ("[4~", .end), ("[8~", .end), ("[F", .end), ("OF", .end),
+        ("[5~", .pageUp), ("[6~", .pageDown),
+        ("[A", .up), ("[B", .down), ("[C", .right), ("[D", .left),
+        ("OA", .up), ("OB", .down), ("OC", .right), ("OD", .left),
+        ("[1;5A", .up), ("[5;3~", .pageUp), ("[Z", .backTab), ("OM", .enter),
+    ])
+    func aSequenceNamingAKeyIsThatKey(sequence: String, key: Key) {
+        let (decoded, rest) = decode(sequence + "j")
+        #expect(decoded == EscapeSequence.Decoded(key: key))
+        #expect(rest == "j")
+    }
+
+    @Test(arguments: ["[2~", "[3~", "[15~", "[24~", "[I", "[O", "[200~", "[201~", "[?1;2c", "OP", "[<0;10;5M"])
+    func aSequenceNamingNoKeyIsDroppedWhole(sequence: String) {
+        let (decoded, rest) = decode(sequence + "q")
+        #expect(decoded == EscapeSequence.Decoded(key: nil))
+        #expect(rest == "q")
+    }
+
+    @Test func aLoneEscapeIsEscape() {
+        #expect(decode("").decoded == EscapeSequence.Decoded(key: .escape))
+    }
+
+    @Test(arguments: ["j", "q", "/", "1", "~", "\u{1B}"])
+    func escapeThenAKeyTypedFastIsBothKeys(following: String) {
+        let (decoded, rest) = decode(following)
+        #expect(decoded == EscapeSequence.Decoded(key: .escape, pushedBack: following.unicodeScalars.first))
+        #expect(rest == "")
+    }
+
+    @Test func escapeThenCapitalOIsBothKeys() {
+        #expect(decode("O").decoded == EscapeSequence.Decoded(key: .escape, pushedBack: "O"))
+    }
+
+    @Test func aSequenceCutOffByAnotherEscapeGivesTheNextOneItsTurn() {
+        let (decoded, rest) = decode("[1\u{1B}[A")
+        #expect(decoded == EscapeSequence.Decoded(key: nil, pushedBack: "\u{1B}"))
+        #expect(rest == "[A")
+    }
+
+    @Test func anEndlessSequenceIsNotSwallowedWhole() {
+        let (decoded, rest) = decode("[" + String(repeating: "1", count: 100))
+        #expect(decoded.key == nil)
+        #expect(rest.count == 100 - EscapeSequence.maximumLength)
+    }
+}
