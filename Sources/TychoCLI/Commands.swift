@@ -11,7 +11,7 @@ enum Commands {
             throw CommandFailure(message: error.description)
         }
         if !store.problems.isEmpty {
-            err += "tycho: warning: \(store.problems.count) line\(store.problems.count == 1 ? "" : "s") could not be read and were skipped (see `tycho check`)\n"
+            err += "tycho: warning: \(store.problems.count == 1 ? "1 line could not be read and was" : "\(store.problems.count) lines could not be read and were") skipped (see `tycho check`)\n"
         }
         return store
     }
@@ -119,10 +119,10 @@ enum Commands {
         for problem in store.problems { out += problem.description + "\n" }
         let files = Set(store.problems.map(\.file)).count
         if store.problems.isEmpty {
-            out += "ok: \(store.count) events in \(store.files.count) files, no bad lines\n"
+            out += "ok: \(counted(store.count, "event")) in \(counted(store.files.count, "file")), no bad lines\n"
             return ExitStatus.success
         }
-        out += "\(store.problems.count) bad line\(store.problems.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"); \(store.count) events loaded from \(store.files.count) files\n"
+        out += "\(counted(store.problems.count, "bad line")) in \(counted(files, "file")); \(counted(store.count, "event")) loaded from \(counted(store.files.count, "file"))\n"
         return ExitStatus.failure
     }
 
@@ -149,6 +149,9 @@ enum Commands {
         guard let value = Int(text) else { throw UsageError(message: "\(option) needs a whole number, not \(shown(text))") }
         return value
     }
+
+    /// `1 file`, `3 files`.
+    static func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
     /// Text from the command line or the data, quoted and with control characters escaped.
     static func shown(_ text: String) -> String { SafeText.quoted(text) }

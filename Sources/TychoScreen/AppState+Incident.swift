@@ -122,7 +122,7 @@ extension AppState {
                          store.firstTagValue(record, key: "source"), store.firstTagValue(record, key: "status"), store.description(record)]
             text += "| " + cells.map { $0.markdownCell() }.joined(separator: " | ") + " |\n"
         }
-        effects.append(.copy(text: text, what: "Markdown timeline of \(records.count) events"))
+        effects.append(.copy(text: text, what: "Markdown timeline of \(Format.count(records.count, "event"))"))
     }
 
     // MARK: - Export

@@ -81,7 +81,7 @@ public enum Browser {
                 text += "\n"
             }
             if FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) {
-                state.apply(.notice("exported \(Format.count(state.list.count)) events to \(path)"))
+                state.apply(.notice("exported \(Format.count(state.list.count, "event")) to \(path)"))
             } else {
                 state.apply(.notice("could not write \(path): \(String(cString: strerror(errno)))"))
             }

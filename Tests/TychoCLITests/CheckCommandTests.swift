@@ -13,6 +13,14 @@ import TychoCLI
         #expect(run.out.hasPrefix("ok: 9 events in 2 files"), "\(run.out)")
     }
 
+    @Test func oneOfAnythingIsSingular() throws {
+        let clean = try CommandLineFixture(["only.jsonl": #"{"id": "one", "start_time": "2020-01-01T00:00:00Z"}"# + "\n"])
+        #expect(clean.run(["check"]).out == "ok: 1 event in 1 file, no bad lines\n")
+        let bad = try CommandLineFixture(["only.jsonl": #"{"id": "one", "start_time": "2020-01-01T00:00:00Z"}"# + "\n{\n"])
+        #expect(bad.run(["check"]).out.hasSuffix("\n1 bad line in 1 file; 1 event loaded from 1 file\n"))
+        #expect(bad.run(["query"]).err.contains("warning: 1 line could not be read and was skipped"))
+    }
+
     @Test func badLinesAreListedThenSummarised() throws {
         var files = CommandLineFixture.standardFiles
         files["sub/bad.jsonl"] = """

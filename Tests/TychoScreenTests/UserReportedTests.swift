@@ -140,6 +140,15 @@ final class UserReportedTests: XCTestCase {
         XCTAssertTrue(lines[3].hasPrefix(" 2018-12-31 18:38"), lines[3])
     }
 
+    func testEarlyYearsKeepTheirFourDigits() throws {
+        let store = try makeStore([line("new", start: "2026-12-01T10:00:00Z"), line("ancient", start: "0001-01-01T00:00:00Z")])
+        var state = makeState(store, width: 80, height: 16)
+        let lines = rows(Screen.render(state))
+        XCTAssertTrue(lines[3].hasPrefix(" 0001-01-01 00:00"), lines[3])
+        state.apply([.last, .openDetail])
+        XCTAssertTrue(rows(Screen.render(state)).contains { $0.contains("0001-01-01 00:00:00 UTC") }, rows(Screen.render(state)).joined(separator: "\n"))
+    }
+
     func testExportRefusesTheDataDirectoryAndAnEmptyName() throws {
         var state = makeState(try makeStore(releaseLines()))
         state.apply(.startExport)
