@@ -25,16 +25,7 @@ enum WriteCommands {
 
     static func delete(_ context: CommandContext, _ out: inout String, _ err: inout String) throws -> Int32 {
         let outcomes = try write { () throws(WriteError) in try writer(context).delete(context.arguments.positionals) }
-        var status = ExitStatus.success
-        for outcome in outcomes {
-            switch outcome {
-            case .success(let id): out += "deleted \(Commands.shown(id))\n"
-            case .failure(let error):
-                err += "tycho delete: \(error.description)\n"
-                status = ExitStatus.failure
-            }
-        }
-        return status
+        return report(outcomes.map { $0.map { "deleted \(Commands.shown($0))" } }, command: "delete", noun: "event", done: "deleted", &out, &err)
     }
 
     static func compact(_ context: CommandContext, _ out: inout String, _ err: inout String) throws -> Int32 {
@@ -71,17 +62,29 @@ enum WriteCommands {
         }
     }
 
-    /// Prints each written event as JSON and each refusal on stderr; 1 if any was refused.
+    /// Prints each written event as JSON and each refusal on stderr; 1 if any was refused. The
+    /// events of a batch are written or refused one by one (as Tycho's API takes them), so a
+    /// batch with refusals says how many were written all the same.
     static func report(_ outcomes: [EventWriter.Outcome], command: String, _ out: inout String, _ err: inout String) -> Int32 {
-        var status = ExitStatus.success
-        for outcome in outcomes {
+        report(outcomes.map { $0.map { EventJSON.encode($0) } }, command: command, noun: "event", done: "written", &out, &err)
+    }
+
+    static func report(_ outcomes: [Result<String, WriteError>], command: String, noun: String, done: String, _ out: inout String, _ err: inout String) -> Int32 {
+        var written = 0
+        for (k, outcome) in outcomes.enumerated() {
             switch outcome {
-            case .success(let event): out += EventJSON.encode(event) + "\n"
+            case .success(let line):
+                out += line + "\n"
+                written += 1
             case .failure(let error):
-                err += "tycho \(command): \(error.description)\n"
-                status = ExitStatus.failure
+                let which = outcomes.count > 1 ? "\(noun) \(k + 1) of \(outcomes.count): " : ""
+                err += "tycho \(command): \(which)\(error.description)\n"
             }
         }
-        return status
+        guard written < outcomes.count else { return ExitStatus.success }
+        if written > 0 {
+            err += "tycho \(command): \(written) of \(outcomes.count) \(noun)s \(done); only the refused ones above were not\n"
+        }
+        return ExitStatus.failure
     }
 }

@@ -78,6 +78,12 @@ final class DeleteAndCompactTests: XCTestCase {
         let mixed = store.tycho("delete", ["a", "nope", "a"])
         XCTAssertEqual(mixed.status, 1)
         XCTAssertEqual(mixed.out, "deleted 'a'\n")
+        XCTAssertEqual(mixed.err, """
+            tycho delete: event 2 of 3: no event with id 'nope'
+            tycho delete: event 3 of 3: no event with id 'a'
+            tycho delete: 1 of 3 events deleted; only the refused ones above were not
+
+            """)
         XCTAssertEqual(store.logLines().count, 5)
         // An id already deleted is unknown now.
         let again = store.tycho("delete", ["a"])
