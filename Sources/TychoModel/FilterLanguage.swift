@@ -14,7 +14,7 @@ extension EventFilter {
     public init(parsing text: String, now: Int64, utcOffsetSeconds: Int = 0) throws(FilterError) {
         self.init()
         var hasWindow = false
-        for token in try Self.tokens(text) {
+        for (token, _) in try Self.tokens(text) {
             guard let colon = token.firstIndex(where: { $0.character == ":" && !$0.isQuoted }) else {
                 // No tag: a word or a phrase to find in the text.
                 texts.append(String(token.map(\.character)).lowercased())
@@ -59,13 +59,23 @@ extension EventFilter {
     }
 
     /// Splits at unquoted spaces; quotes group, `\"` and `\\` inside quotes stand for themselves.
-    static func tokens(_ text: String) throws(FilterError) -> [[Piece]] {
-        var tokens: [[Piece]] = []
+    /// Each token comes with its text as written.
+    static func tokens(_ text: String) throws(FilterError) -> [(pieces: [Piece], written: String)] {
+        var tokens: [(pieces: [Piece], written: String)] = []
         var current: [Piece] = []
+        var written = ""
         var inQuotes = false
         var wasQuoted = false  // an empty "" still makes a token
         var escaped = false
         for character in text {
+            if character == " " && !inQuotes && !escaped {
+                if !current.isEmpty || wasQuoted { tokens.append((current, written)) }
+                current = []
+                written = ""
+                wasQuoted = false
+                continue
+            }
+            written.append(character)
             if escaped {
                 current.append(Piece(character: character, isQuoted: true))
                 escaped = false
@@ -74,17 +84,23 @@ extension EventFilter {
             } else if character == "\"" {
                 inQuotes.toggle()
                 wasQuoted = true
-            } else if character == " " && !inQuotes {
-                if !current.isEmpty || wasQuoted { tokens.append(current) }
-                current = []
-                wasQuoted = false
             } else {
                 current.append(Piece(character: character, isQuoted: inQuotes))
             }
         }
         if inQuotes || escaped { throw FilterError(message: "unclosed quote") }
-        if !current.isEmpty || wasQuoted { tokens.append(current) }
-        return tokens.filter { !$0.isEmpty }
+        if !current.isEmpty || wasQuoted { tokens.append((current, written)) }
+        return tokens.filter { !$0.pieces.isEmpty }
+    }
+
+    /// `text` without its `key:` terms (`at:`), the rest as written: a new anchor replaces the
+    /// old one instead of piling up beside it. Text that does not parse is returned as it is.
+    public static func removingTerms(_ key: String, from text: String) -> String {
+        guard let tokens = try? tokens(text) else { return text }
+        let prefix = Array(key + ":")
+        return tokens.filter { token in
+            !(token.pieces.count >= prefix.count && zip(token.pieces, prefix).allSatisfy { $0.character == $1 && !$0.isQuoted })
+        }.map(\.written).joined(separator: " ")
     }
 
     /// `text` as one filter term part: quoted when it holds a space, a colon, a quote, or starts
@@ -137,29 +153,47 @@ public enum TimeExpression {
     /// The longest duration accepted: 10,000 years, so no time arithmetic can overflow.
     static let longestDuration: Int64 = 10_000 * 366 * 86_400_000
 
-    /// Milliseconds in `90s`, `15m`, `2h`, `3d`, `1w`, or nil (also when longer than 10,000 years).
+    /// Milliseconds in `90s`, `15m`, `2h`, `3d`, `1w` or a sum of them (`1h30m`, `7m30s`), or
+    /// nil (also when longer than 10,000 years).
     public static func duration(_ text: String) -> Int64? {
-        guard let unit = text.last, let amount = Int64(text.dropLast()), amount >= 0 else { return nil }
-        let scale: Int64
-        switch unit {
-        case "s": scale = 1000
-        case "m": scale = 60_000
-        case "h": scale = 3_600_000
-        case "d": scale = 86_400_000
-        case "w": scale = 7 * 86_400_000
-        default: return nil
+        var total: Int64 = 0, amount: Int64 = 0, hasAmount = false
+        for byte in text.utf8 {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                amount = amount * 10 + Int64(byte - UInt8(ascii: "0"))
+                guard amount <= longestDuration else { return nil }
+                hasAmount = true
+                continue
+            }
+            let scale: Int64
+            switch byte {
+            case UInt8(ascii: "s"): scale = 1000
+            case UInt8(ascii: "m"): scale = 60_000
+            case UInt8(ascii: "h"): scale = 3_600_000
+            case UInt8(ascii: "d"): scale = 86_400_000
+            case UInt8(ascii: "w"): scale = 7 * 86_400_000
+            default: return nil
+            }
+            guard hasAmount else { return nil }
+            let (product, overflow) = amount.multipliedReportingOverflow(by: scale)
+            guard !overflow, product <= longestDuration - total else { return nil }
+            total += product
+            amount = 0
+            hasAmount = false
         }
-        let (product, overflow) = amount.multipliedReportingOverflow(by: scale)
-        return overflow || product > longestDuration ? nil : product
+        return hasAmount || text.isEmpty ? nil : total
     }
 
-    /// The shortest exact form of a duration: `90s`, `15m`, `2h`, `3d`.
+    /// The exact form of a duration in whole seconds, largest unit first: `90s` is `1m30s`,
+    /// `2h`, `1d6h`, `0m`.
     public static func format(_ milliseconds: Int64) -> String {
-        let seconds = milliseconds / 1000
-        if seconds % 86_400 == 0 && seconds > 0 { return "\(seconds / 86_400)d" }
-        if seconds % 3600 == 0 && seconds > 0 { return "\(seconds / 3600)h" }
-        if seconds % 60 == 0 { return "\(seconds / 60)m" }
-        return "\(seconds)s"
+        var seconds = milliseconds / 1000
+        guard seconds > 0 else { return "0m" }
+        var text = ""
+        for (unit, size) in [("d", Int64(86_400)), ("h", 3600), ("m", 60), ("s", 1)] where seconds >= size {
+            text += "\(seconds / size)\(unit)"
+            seconds %= size
+        }
+        return text
     }
 
     public static func parse(_ text: String, now: Int64, utcOffsetSeconds: Int = 0) throws(FilterError) -> Int64 {

@@ -134,7 +134,8 @@ public struct AppState {
         case .chooseFacet(let isExcluded): chooseFacet(isExcluded: isExcluded)
         case .startAnchor:
             overlay = nil
-            editor = FilterEditor(text: filterText.isEmpty ? "at:" : filterText + " at:")
+            let others = EventFilter.removingTerms("at", from: filterText)
+            editor = FilterEditor(text: others.isEmpty ? "at:" : others + " at:")
         case .zoom(let factor): zoom(by: factor)
         case .cycleTimeMode:
             let modes = TimeMode.allCases

@@ -90,7 +90,9 @@ enum CompletionView {
 enum ListView {
     /// Column widths. The description keeps at least 20 cells: on narrow screens the service,
     /// duration, source and status columns shrink and go, in that order.
-    static func columns(width: Int, timeWidth: Int = 14) -> (time: Int, duration: Int, status: Int, source: Int, service: Int) {
+    /// The widths of the list's columns; `durationWidth` is 7 with an anchor, so an offset with
+    /// seconds and the running mark (`-2m21s●`) fits.
+    static func columns(width: Int, timeWidth: Int = 14, durationWidth: Int = 6) -> (time: Int, duration: Int, status: Int, source: Int, service: Int) {
         var room = width - 1 - (timeWidth + 1) - 20
         func take(_ wanted: Int, atLeast: Int) -> Int {
             let given = min(wanted, room - 1)
@@ -100,9 +102,23 @@ enum ListView {
         }
         let status = take(7, atLeast: 4)
         let source = take(10, atLeast: 6)
-        let duration = take(6, atLeast: 5)
+        let duration = take(durationWidth, atLeast: 5)
         let service = take(width >= 120 ? 26 : 14, atLeast: 8)
         return (timeWidth, duration, status, source, service)
+    }
+
+    /// The offset from the anchor, with `●` when the event was still running at it. The mark
+    /// names the likeliest culprits, so when both do not fit the offset loses its last unit.
+    static func offsetCell(_ offset: Int64, isRunning: Bool, width: Int) -> String {
+        let text = Format.offset(offset)
+        guard isRunning else { return text }
+        guard DisplayWidth.of(text) + 1 > width else { return text + "●" }
+        var coarse = ""
+        for character in text {
+            coarse.append(character)
+            if character.isLetter { break }
+        }
+        return coarse + "●"
     }
 
     /// Whether the list spans more than one year: then times show the year (and drop seconds).
@@ -133,10 +149,10 @@ enum ListView {
 
     static func draw(_ state: AppState, into canvas: inout Canvas, header: Rect, body: Rect) {
         let withYear = spansYears(state) && state.timeMode != .relative
-        let c = columns(width: body.width, timeWidth: withYear ? 16 : 14)
         let anchor = state.filter.anchor
+        let c = columns(width: body.width, timeWidth: withYear ? 16 : 14, durationWidth: anchor == nil ? 6 : 7)
         var x = 1
-        let durationTitle = anchor == nil ? "DUR" : "AT T"
+        let durationTitle = anchor == nil ? "DUR" : "OFFSET"
         for (title, width) in [(timeTitle(state), c.time), (durationTitle, c.duration), ("STATUS", c.status), ("SOURCE", c.source), ("SERVICE/ENV", c.service), ("DESCRIPTION", body.width)] where width > 0 {
             canvas.draw(title, x: x, y: header.y, limit: width, style: .bold)
             x += width + 1
@@ -186,8 +202,7 @@ enum ListView {
             let start = state.store.startTime(record), end = state.store.endTime(record)
             let second: String
             if let anchor {
-                // Offset from the anchor; `●` when the event was still running at it.
-                second = Format.offset(start - anchor) + (start <= anchor && end >= anchor ? "●" : "")
+                second = offsetCell(start - anchor, isRunning: start <= anchor && end >= anchor, width: c.duration)
             } else {
                 second = Format.duration(end - start)
             }

@@ -39,6 +39,23 @@ import TychoModel
                 == [try Timestamp.parse("2026-12-01T11:00:00Z"), window[1]])
     }
 
+    @Test func durationsAddUpTheirUnitsAndPrintThemBack() {
+        #expect(TimeExpression.duration("7m30s") == 450_000)
+        #expect(TimeExpression.duration("1h30m") == 5_400_000)
+        #expect(TimeExpression.duration("1w2d") == 777_600_000)
+        #expect(TimeExpression.duration("90s") == 90_000)
+        for bad in ["", "m", "5", "5m3", "-5m", "5 m", "5mm", "1y", "99999999999999999999s", "10001000w"] {
+            #expect(TimeExpression.duration(bad) == nil, "\(bad)")
+        }
+        #expect(TimeExpression.format(450_000) == "7m30s")
+        #expect(TimeExpression.format(90 * 60_000) == "1h30m")
+        #expect(TimeExpression.format(86_400_000 + 3_600_000) == "1d1h")
+        #expect(TimeExpression.format(0) == "0m")
+        for milliseconds: Int64 in [1000, 59_000, 61_000, 3_661_000, 90_061_000, 30 * 86_400_000] {
+            #expect(TimeExpression.duration(TimeExpression.format(milliseconds)) == milliseconds)
+        }
+    }
+
     @Test func emptyFilterIsEverythingNewestFirst() throws {
         let store = try DataFixture.load(Self.files)
         let list = store.events(matching: EventFilter())
