@@ -66,7 +66,7 @@ public enum CommandLineTool {
     ]
 
     static let browseUsage = "tycho [--data DIR] [--filter VIEW] [--at TIME]"
-    static let filterOption = OptionSpec("--filter", value: "VIEW", help: "a filter, as the browser's / takes it (e.g. \"service:foo environment:prod since:2h\")")
+    static let filterOption = OptionSpec("--filter", value: "VIEW", help: "a filter, as the browser's / takes it (e.g. \"service:checkout environment:production since:2h\")")
     static let atOption = OptionSpec("--at", value: "TIME", help: "anchor at TIME (14:05 today local, or ISO): the window around it")
 
     /// Runs `arguments` (without the program name).

@@ -5,7 +5,7 @@
 ///
 /// Called after ncurses returned ESC, with `next` giving the bytes already waiting (nil when
 /// none is). Every CSI and SS3 sequence is consumed whole: the ones that name a key become that
-/// key, the rest (Insert, Delete, F-keys, focus reports, pasted-text brackets) are dropped.
+/// key, the rest (Insert, Delete, focus reports, pasted-text brackets) are dropped.
 /// ESC followed by anything else is Escape, and what followed is handed back to be read as the
 /// next key, so a fast "Escape j" stays two keys.
 public enum EscapeSequence {
@@ -47,6 +47,11 @@ public enum EscapeSequence {
             switch scalar.value {
             case 0x20...0x3F: parameters.unicodeScalars.append(scalar)
             case 0x40...0x7E:
+                if scalar == "[" && parameters.isEmpty {
+                    // The Linux console's F1–F5: ESC [ [ A … E.
+                    guard let final = next() else { return Decoded(key: nil) }
+                    return Decoded(key: final.value >= 0x41 && final.value <= 0x45 ? .function(Int(final.value) - 0x40) : nil)
+                }
                 if scalar == "~" {
                     let first = parameters.split(separator: ";").first.map(String.init) ?? ""
                     return Decoded(key: tildeKeys[first])
@@ -66,9 +71,13 @@ public enum EscapeSequence {
     ]
     private static let ss3Keys: [Unicode.Scalar: Key] = [
         "A": .up, "B": .down, "C": .right, "D": .left, "H": .home, "F": .end, "M": .enter,
+        "P": .function(1), "Q": .function(2), "R": .function(3), "S": .function(4),
     ]
     /// `ESC [ n ~` as xterm, tmux, screen, rxvt and the Linux console send them.
     private static let tildeKeys: [String: Key] = [
         "1": .home, "7": .home, "4": .end, "8": .end, "5": .pageUp, "6": .pageDown,
+        "11": .function(1), "12": .function(2), "13": .function(3), "14": .function(4), "15": .function(5),
+        "17": .function(6), "18": .function(7), "19": .function(8), "20": .function(9), "21": .function(10),
+        "23": .function(11), "24": .function(12),
     ]
 }

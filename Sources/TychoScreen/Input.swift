@@ -7,6 +7,8 @@ public enum Key: Equatable, Hashable, Sendable {
     case interrupt
     /// Ctrl-U: clears the line being edited.
     case clearLine
+    /// F1 … F12 (F1 opens the help, as people expect).
+    case function(Int)
 }
 
 /// What the terminal hands the program.

@@ -21,7 +21,7 @@ public enum KeyMap {
     public static let bindings: [Binding] = [
         Binding(keys: [.character("q")], label: "q", action: .quit, context: .everywhere, help: "quit (closes a help or detail view first)"),
         Binding(keys: [.interrupt], label: "Ctrl-C", action: .quit, context: .everywhere, help: "quit at once"),
-        Binding(keys: [.character("?")], label: "?", action: .showHelp, context: .everywhere, help: "this help"),
+        Binding(keys: [.character("?"), .function(1)], label: "? F1", action: .showHelp, context: .everywhere, help: "this help"),
         Binding(keys: [.character("/")], label: "/", action: .startFilter, context: .everywhere, help: "edit the filter"),
         Binding(keys: [.tab, .backTab], label: "Tab", action: .switchFocus, context: .everywhere, help: "move focus between the list and the tree"),
         Binding(keys: [.character("j"), .down], label: "j ↓", action: .move(1), context: .everywhere, help: "next row"),

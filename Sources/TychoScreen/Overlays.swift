@@ -32,7 +32,7 @@ enum HelpText {
         }
         lines += [
             "Filter syntax (all terms must hold)",
-            "  key:value     a tag, e.g. service:svc-3 environment:prod status:fail",
+            "  key:value     a tag (exact value), e.g. environment:production status:fail",
             "  -key:value    leave out events with that tag",
             "  since:2h      started or still running in the last 2 hours (90s 15m 3d 1w today yesterday 14:05 ISO)",
             "  until:T       started before T",

@@ -149,6 +149,13 @@ final class UserReportedTests: XCTestCase {
         XCTAssertTrue(rows(Screen.render(state)).contains { $0.contains("0001-01-01 00:00:00 UTC") }, rows(Screen.render(state)).joined(separator: "\n"))
     }
 
+    func testF1OpensTheHelpAsWellAsQuestionMark() throws {
+        var state = makeState(try makeStore(releaseLines()))
+        state.apply(try XCTUnwrap(KeyMap.action(for: .function(1), in: state)))
+        XCTAssertTrue(rows(Screen.render(state)).contains { $0.contains("? F1") && $0.contains("this help") })
+        XCTAssertNil(KeyMap.action(for: .function(5), in: state), "other function keys do nothing")
+    }
+
     func testExportRefusesTheDataDirectoryAndAnEmptyName() throws {
         var state = makeState(try makeStore(releaseLines()))
         state.apply(.startExport)
