@@ -47,6 +47,10 @@ enum BrowserCommand {
         var state = AppState(store: .empty(), dataDirectory: options.dataDirectory, isLoading: true, now: now,
                              timeZone: .current, width: terminal.width, height: terminal.height)
         state.startWith(filter: options.filter)
+        if !terminal.isUTF8 && state.notice == nil {
+            let locale = ["LC_ALL", "LC_CTYPE", "LANG"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty } ?? "C"
+            state.apply(.notice("the locale \(locale) is not UTF-8, so lines and symbols show as ?: set LANG=C.UTF-8 (or en_US.UTF-8)"))
+        }
         let follower = Follower(directory: options.dataDirectory, mailbox: mailbox)
         Browser.run(&state, on: terminal, updates: { mailbox.take() }, shouldStop: { stopSignal != 0 }, tick: follower.tick,
                     clock: { Int64(Date().timeIntervalSince1970 * 1000) }, presented: { trace?.presented($0) })

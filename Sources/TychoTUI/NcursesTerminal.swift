@@ -15,6 +15,9 @@ final class NcursesTerminal: Terminal {
     private let screen: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
     private let hasColors: Bool
+    /// Whether the locale writes UTF-8. Under LANG=C (common over SSH) ncurses draws every
+    /// line, mark and non-ASCII letter as `?`; the browser says so instead of looking broken.
+    let isUTF8: Bool
     private(set) var width: Int
     private(set) var height: Int
 
@@ -23,6 +26,7 @@ final class NcursesTerminal: Terminal {
         guard !term.isEmpty else { throw Unavailable(message: "TERM is not set, so the terminal type is unknown; set it (e.g. TERM=xterm-256color) or use the query commands (tycho --help)") }
         guard term != "dumb" else { throw Unavailable(message: "TERM=dumb cannot show a full-screen browser; use a real terminal or the query commands (tycho --help)") }
         setlocale(LC_ALL, "")
+        isUTF8 = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
         // newterm, unlike initscr, returns nil on an unknown TERM instead of exiting.
         guard let screen = newterm(nil, CNcurses_stdout(), CNcurses_stdin()) else {
             throw Unavailable(message: "unknown terminal type '\(term)'; set TERM to one this machine knows (e.g. xterm-256color)")

@@ -63,6 +63,18 @@ final class TerminalHandlingTests: TmuxTestCase {
         XCTAssertEqual(cancelled.filterBar, bottom.filterBar)
     }
 
+    /// Under LANG=C ncurses draws every line and mark as `?`: the browser says why and what to set.
+    func testALocaleThatIsNotUTF8IsNamedWithTheFix() throws {
+        let session = try startTycho(environment: ["LC_ALL": nil, "LC_CTYPE": nil, "LANG": "C"])
+        let screen = try session.waitFor("the locale C is not UTF-8")
+        XCTAssertTrue(screen.contains("set LANG=C.UTF-8"), framed(screen))
+        XCTAssertTrue(screen.contains("1,165 of 1,165 events"), framed(screen))
+
+        let utf8 = try startTycho()
+        let fine = try utf8.waitFor("1,165 of 1,165 events")
+        XCTAssertFalse(fine.contains("UTF-8"), framed(fine))
+    }
+
     func testSIGTERMRestoresTheTerminal() throws {
         let session = try openExamples()
         let pid = try session.programPID(executable: try TychoBinary.path())
