@@ -74,14 +74,30 @@ public enum CommandLineTool {
     public static func run(_ arguments: [String], environment: [String: String], out: inout String, err: inout String,
                            input: @escaping () -> [UInt8] = { [] }) -> Outcome {
         // The command is the first word that is not an option; `--data DIR` may come before it.
-        var index = 0
+        let takesValue: Set = ["--data", "--filter", "--at"]
+        var index = 0, lastValueOf: String?
         while index < arguments.count, arguments[index].hasPrefix("-"), arguments[index] != "-" {
-            index += arguments[index] == "--data" || arguments[index] == "--filter" || arguments[index] == "--at" ? 2 : 1
+            if takesValue.contains(arguments[index]) {
+                if index + 1 < arguments.count, takesValue.contains(arguments[index + 1]) {
+                    err += "tycho: \(arguments[index]) needs a value before \(arguments[index + 1])\nusage: \(browseUsage)\n"
+                    return .finished(ExitStatus.usage)
+                }
+                lastValueOf = arguments[index] == "--data" ? nil : arguments[index]  // a filter or a time may hold spaces
+                index += 2
+            } else {
+                lastValueOf = nil
+                index += 1
+            }
         }
         if index < arguments.count, let command = commands.first(where: { $0.name == arguments[index] }) {
             var rest = arguments
             rest.remove(at: index)
             return .finished(run(command, rest, environment: environment, out: &out, err: &err, input: input))
+        }
+        if index < arguments.count, let option = lastValueOf, commands.allSatisfy({ $0.name != arguments[index] }) {
+            // `--at 2026-12-01 11:25`: the shell split one value in two.
+            err += "tycho: \(Commands.shown(arguments[index])) after \(option) \(Commands.shown(arguments[index - 1])): an option takes one value; quote a value with spaces (\(option) '\(arguments[index - 1]) \(arguments[index])')\nusage: \(browseUsage)\n"
+            return .finished(ExitStatus.usage)
         }
         if index < arguments.count, let word = Optional(arguments[index]) {
             err += "tycho: unknown command '\(word)'\nusage: \(browseUsage)\n       tycho COMMAND --help (commands: \(commands.map(\.name).joined(separator: ", ")))\n"

@@ -96,6 +96,19 @@ import TychoCLI
         #expect(garbage.err.contains("--at 'garbage'"), "\(garbage.err)")
     }
 
+    @Test func aValueTheShellSplitIsNamedWithHowToQuoteIt() {
+        let split = CommandRun(["--data", "/d", "--at", "2026-12-01", "11:25"])
+        #expect(split.status == ExitStatus.usage)
+        #expect(split.err.hasPrefix("tycho: '11:25' after --at '2026-12-01': an option takes one value; quote a value with spaces (--at '2026-12-01 11:25')"), "\(split.err)")
+        let filter = CommandRun(["--filter", "service:a", "since:2h", "--data", "/d"])
+        #expect(filter.err.contains("(--filter 'service:a since:2h')"), "\(filter.err)")
+        let missing = CommandRun(["--at", "--data", "/d"])
+        #expect(missing.status == ExitStatus.usage)
+        #expect(missing.err.hasPrefix("tycho: --at needs a value before --data"), "\(missing.err)")
+        // After --data, a word is a command, misspelt or not.
+        #expect(CommandRun(["--data", "/d", "quer"]).err.hasPrefix("tycho: unknown command 'quer'"))
+    }
+
     @Test func mainHelpListsEveryCommand() {
         let run = CommandRun(["--help"])
         #expect(run.status == 0)
