@@ -757,14 +757,27 @@ struct EventLineParser {
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
 
+    /// What the value at `i` is (`byte` is the one there), for a message. A word that is
+    /// not a JSON literal (`not`, `nullish`, `True`) is named as written.
     private func typeName(_ byte: UInt8) -> String {
+        func startsWith(_ word: String) -> Bool {
+            let bytes = Array(word.utf8)
+            guard count - i >= bytes.count, bytes.indices.allSatisfy({ base[i + $0] == bytes[$0] }) else { return false }
+            let after = i + bytes.count
+            return after == count || !((base[after] | 0x20) >= UInt8(ascii: "a") && (base[after] | 0x20) <= UInt8(ascii: "z"))
+        }
         switch byte {
         case Byte.openBrace: return "an object"
         case Byte.openBracket: return "a list"
         case Byte.quote: return "a string"
-        case UInt8(ascii: "t"), UInt8(ascii: "f"): return "a boolean"
-        case UInt8(ascii: "n"): return "null"
+        case UInt8(ascii: "t") where startsWith("true"), UInt8(ascii: "f") where startsWith("false"): return "a boolean"
+        case UInt8(ascii: "n") where startsWith("null"): return "null"
         case UInt8(ascii: "-"), 48...57: return "a number"
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            var end = i
+            while end < count, end - i < 16, (base[end] | 0x20) >= UInt8(ascii: "a") && (base[end] | 0x20) <= UInt8(ascii: "z") { end += 1 }
+            let word = String(decoding: UnsafeBufferPointer(start: base + i, count: end - i), as: UTF8.self)
+            return "'\(word)\(end - i == 16 ? "…" : "")' (no JSON value)"
         default: return describe(byte)
         }
     }

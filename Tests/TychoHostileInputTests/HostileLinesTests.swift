@@ -215,6 +215,28 @@ import TychoModel
         ])
     }
 
+    @Test func wordsThatAreNoJSONAreNamedAsWritten() throws {
+        let store = try loadFile("""
+            not json at all
+            null
+            nullish
+            {"id": "a", "start_time": "2026-01-01", "tags": {"k": nope}}
+            {"id": "b", "start_time": "2026-01-01", "description": True}
+            {"id": "c", "start_time": "2026-01-01", "description": false}
+            Supercalifragilisticexpialidocious
+
+            """)
+        #expect(store.problemTexts == [
+            "events.jsonl:1: expected a JSON object, found 'not' (no JSON value)",
+            "events.jsonl:2: expected a JSON object, found null",
+            "events.jsonl:3: expected a JSON object, found 'nullish' (no JSON value)",
+            "events.jsonl:4: tag 'k' must be a list of strings, not 'nope' (no JSON value)",
+            "events.jsonl:5: description must be a string, not 'True' (no JSON value)",
+            "events.jsonl:6: description must be a string, not a boolean",
+            "events.jsonl:7: expected a JSON object, found 'Supercalifragili…' (no JSON value)",
+        ])
+    }
+
     @Test func numbersInUnknownMembersAreFine() throws {
         let store = try loadFile(line("n", "\"count\": -0.5e+308, \"big\": 123456789012345678901234567890, \"x\": [0, -0, 1E9]") + "\n")
         #expect(store.problemTexts == [])
