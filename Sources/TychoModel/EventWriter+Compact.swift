@@ -22,7 +22,7 @@ extension EventWriter {
         var summary = Compaction(events: 0, linesBefore: 0, filesRewritten: 0, filesRemoved: 0)
         _ = try withLock { store in
             guard store.problems.isEmpty else {
-                throw WriteError(description: "\(store.problems.count) line(s) cannot be read (see `tycho check`); fix or remove them before compacting")
+                throw WriteError(description: "\(store.problems.count == 1 ? "1 line cannot" : "\(store.problems.count) lines cannot") be read (see `tycho check`); fix or remove \(store.problems.count == 1 ? "it" : "them") before compacting")
             }
             var liveByFile = [[Int]](repeating: [], count: store.files.count)
             var linesByFile = [Int](repeating: 0, count: store.files.count)

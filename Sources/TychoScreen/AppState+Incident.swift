@@ -132,15 +132,26 @@ extension AppState {
             notice = "type a file name to export to (Esc cancels)"
             return
         }
-        // Browsing never writes to the data directory: an export there would be read back as data.
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        let data = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
-        guard !(absolute + "/").hasPrefix(data + "/") || absolute == data else {
+        guard !isInsideDataDirectory(absolute) else {
             notice = "not inside the data directory (it would be read back as events): choose another place"
             return
         }
         editor = nil
         effects.append(.export(path: absolute, overwrite: false))
+    }
+
+    /// Browsing never writes to the data directory: an export there would be read back as data.
+    func isInsideDataDirectory(_ path: String) -> Bool {
+        let data = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
+        return (URL(fileURLWithPath: path).standardizedFileURL.path + "/").hasPrefix(data + "/")
+    }
+
+    /// Where an export goes unless the user types another place: the working directory, or the
+    /// home directory when that is inside the data directory (`tycho --data .`).
+    func defaultExportPath(workingDirectory: String, home: String) -> String {
+        let directory = isInsideDataDirectory(workingDirectory) ? home : workingDirectory
+        return (directory.hasSuffix("/") ? directory : directory + "/") + "tycho-export.jsonl"
     }
 
     /// The run loop found the file exists: ask before overwriting it.

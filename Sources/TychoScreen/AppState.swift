@@ -148,7 +148,13 @@ public struct AppState {
         case .copyMarkdown: copyMarkdown()
         case .startExport:
             overlay = nil
-            editor = FilterEditor(text: FileManager.default.currentDirectoryPath + "/tycho-export.jsonl", purpose: .exportPath)
+            guard !list.isEmpty else {
+                notice = "nothing to export: no events match the filter"
+                break
+            }
+            let path = defaultExportPath(workingDirectory: FileManager.default.currentDirectoryPath,
+                                         home: FileManager.default.homeDirectoryForCurrentUser.path)
+            editor = FilterEditor(text: path, purpose: .exportPath)
         case .toggleTimeBars: showsTimeBars.toggle()
         case .notice(let text): notice = text
         case .clock(let time): advanceClock(to: time)

@@ -71,6 +71,11 @@ public enum Browser {
             terminal.copyToClipboard(SafeText.clipboard(text))
             state.apply(.notice("sent \(what) to the clipboard (OSC 52)"))
         case .export(let path, let overwrite):
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
+                state.apply(.notice("\(path) is a directory: add a file name (x again)"))
+                return
+            }
             if !overwrite && FileManager.default.fileExists(atPath: path) {
                 state.askToOverwrite(path)
                 return

@@ -167,4 +167,34 @@ final class UserReportedTests: XCTestCase {
         XCTAssertTrue(state.notice?.hasPrefix("not inside the data directory") == true)
         XCTAssertTrue(state.takeEffects().isEmpty)
     }
+
+    func testExportProposesAPlaceItWillAcceptAndOnlyWhenThereIsSomethingToExport() throws {
+        let workingDirectory = FileManager.default.currentDirectoryPath
+        // Opened with --data . : the working directory is the data directory, so home it is.
+        var inData = AppState(store: try makeStore(releaseLines()), dataDirectory: workingDirectory, now: fixedNow, width: 80, height: 24)
+        inData.apply(.startExport)
+        XCTAssertEqual(inData.editor?.text, FileManager.default.homeDirectoryForCurrentUser.path + "/tycho-export.jsonl")
+        var elsewhere = makeState(try makeStore(releaseLines()))
+        elsewhere.apply(.startExport)
+        XCTAssertEqual(elsewhere.editor?.text, workingDirectory + "/tycho-export.jsonl")
+
+        var empty = makeState(try makeStore(releaseLines()))
+        empty.startWith(filter: "service:no-such-service")
+        empty.apply(.startExport)
+        XCTAssertNil(empty.editor)
+        XCTAssertEqual(empty.notice, "nothing to export: no events match the filter")
+    }
+
+    func testExportToADirectorySaysSoInsteadOfAskingToOverwrite() throws {
+        let directory = NSTemporaryDirectory() + "tycho-export-dir-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var state = makeState(try makeStore(releaseLines()))
+        let terminal = ScriptedTerminal(width: 80, height: 24, inputs: [.key(.character("x")), .key(.clearLine)]
+            + directory.map { .key(.character($0)) } + [.key(.enter)])
+        Browser.run(&state, on: terminal, updates: { nil })
+        let status = rows(try XCTUnwrap(terminal.lastFrame)).last ?? ""
+        XCTAssertTrue(status.hasPrefix("\(directory) is a directory:"), status)
+        XCTAssertNil(state.pendingOverwrite)
+    }
 }
