@@ -98,8 +98,13 @@ extension AppState {
     mutating func toggleMark() {
         guard let record = focusedRecord else { return }
         let id = store.id(record)
-        if marked.remove(id) == nil { marked.insert(id) }
-        notice = "\(marked.count) marked (M copies them as a Markdown timeline)"
+        // The status line counts the marks; the notice says what this key did.
+        if marked.remove(id) == nil {
+            marked.insert(id)
+            notice = "marked \(id) (M copies every mark as a Markdown timeline)"
+        } else {
+            notice = "unmarked \(id)"
+        }
     }
 
     mutating func copySelected(asJSON: Bool) {

@@ -117,7 +117,7 @@ enum StatusView {
         canvas.fill(x: 0, y: rect.y, width: rect.width, height: 1, style: .reverse)
         var parts = [" " + state.dataDirectory]
         if state.isLoading { parts.append("loading… \(Format.count(state.store.count)) so far") }
-        if !state.newIDs.isEmpty { parts.append("\(Format.count(state.newIDs.count)) new (+)") }
+        if !state.newIDs.isEmpty { parts.append("\(Format.count(state.newIDs.count)) new (rows marked +)") }
         if !state.isFollowing { parts.append("paused (f follows)") }
         if !state.marked.isEmpty { parts.append("\(state.marked.count) marked (M copies)") }
         if let notice = state.notice { parts.insert(notice, at: 0) }

@@ -167,7 +167,7 @@ final class FollowTests: XCTestCase {
         // The top of the list was in sight: the newest event pushes in at the top, in sight too.
         XCTAssertTrue(after[2].hasPrefix("+") && after[2].contains("Hotfix svc-a"), after.joined(separator: "\n"))
         XCTAssertEqual(after[5], "▶" + before[4].dropFirst(), "the selection moved down with its event")
-        XCTAssertTrue(after[15].contains("1 new (+)"), after[15])
+        XCTAssertTrue(after[15].contains("1 new (rows marked +)"), after[15])
         state.apply(.first)
         XCTAssertTrue(state.newIDs.isEmpty, "looking at an event clears its mark")
         state.apply(.toggleFollow)

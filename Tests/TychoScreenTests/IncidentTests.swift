@@ -48,6 +48,18 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(state.filterText.components(separatedBy: "at:").count, 2, state.filterText)
     }
 
+    func testMarkingSaysWhatTheKeyDidAndTheStatusLineCountsOnce() throws {
+        var state = makeState(try makeStore(releaseLines()), width: 160)
+        state.apply(.toggleMark)
+        let id = state.store.id(state.selectedRecord!)
+        XCTAssertEqual(state.notice, "marked \(id) (M copies every mark as a Markdown timeline)")
+        let status = rows(Screen.render(state)).last ?? ""
+        XCTAssertEqual(status.components(separatedBy: "marked").count, 3, "the notice and one count: \(status)")
+        XCTAssertTrue(status.contains("1 marked (M copies)"), status)
+        state.apply(.toggleMark)
+        XCTAssertEqual(state.notice, "unmarked \(id)")
+    }
+
     func testWindowTermAndZoomKeys() throws {
         var state = try anchored("at:2026-12-01T10:20:00Z window:10m+5m")
         XCTAssertEqual(state.list.count, 2, "10:10 to 10:25: host-1 and the staging deploy (the build ended 10:09)")
