@@ -38,6 +38,12 @@ public enum Format {
         milliseconds <= now ? duration(now - milliseconds) + " ago" : "in " + duration(milliseconds - now)
     }
 
+    /// How long an event ran; an end before the start (bad data, kept as written) shows as
+    /// the negative span it is, not as 0s.
+    public static func span(from start: Int64, to end: Int64) -> String {
+        end >= start ? duration(end - start) : "-" + duration(start - end)
+    }
+
     /// `0s`, `45s`, `12m`, `1h05m`, `3d04h`.
     public static func duration(_ milliseconds: Int64) -> String {
         let seconds = max(0, milliseconds / 1000)

@@ -54,7 +54,7 @@ enum DetailText {
             "parent_id    \(event.parentID.isEmpty ? "(none)" : event.parentID)" + (event.parentID.isEmpty || store.record(id: event.parentID) != nil ? "" : "  (not in the data)"),
             "source_id    \(event.sourceID.isEmpty ? "(none)" : event.sourceID)",
             "start_time   \(Format.fullTime(event.startTime))   \(Timestamp.format(event.startTime))",
-            "end_time     \(Format.fullTime(event.endTime))   duration \(Format.duration(event.endTime - event.startTime))",
+            "end_time     \(Format.fullTime(event.endTime))   duration \(Format.span(from: event.startTime, to: event.endTime))\(event.endTime < event.startTime ? " (ends before it starts)" : "")",
             "children     \(store.childCount(record))",
             "read from    \(location.file):\(location.line)",
             "",

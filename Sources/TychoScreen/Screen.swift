@@ -204,7 +204,7 @@ enum ListView {
             if let anchor {
                 second = offsetCell(start - anchor, isRunning: start <= anchor && end >= anchor, width: c.duration)
             } else {
-                second = Format.duration(end - start)
+                second = Format.span(from: start, to: end)
             }
             let cells: [(String, Int)] = [
                 (time(start, state, withYear: withYear), c.time),

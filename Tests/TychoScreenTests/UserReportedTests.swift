@@ -197,4 +197,12 @@ final class UserReportedTests: XCTestCase {
         XCTAssertTrue(status.hasPrefix("\(directory) is a directory:"), status)
         XCTAssertNil(state.pendingOverwrite)
     }
+
+    func testAnEndBeforeTheStartShowsAsTheNegativeSpanItIs() throws {
+        var state = makeState(try makeStore([line("backwards", start: "2026-12-01T10:00:00Z", end: "2026-12-01T09:00:00Z")]), width: 100)
+        XCTAssertTrue(rows(Screen.render(state))[3].hasPrefix("▶12-01 10:00:00 -1h00m "), rows(Screen.render(state))[3])
+        state.apply(.openDetail)
+        XCTAssertTrue(rows(Screen.render(state)).contains { $0.contains("duration -1h00m (ends before it starts)") },
+                      rows(Screen.render(state)).joined(separator: "\n"))
+    }
 }
