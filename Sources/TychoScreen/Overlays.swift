@@ -155,6 +155,7 @@ enum FacetText {
                 choice += 1
             }
         }
+        if lines.isEmpty { lines.append(("no tags to count: no event matches the filter, or none has tags (Esc closes)", nil)) }
         return lines
     }
 }

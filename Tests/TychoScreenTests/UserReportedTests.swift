@@ -205,4 +205,12 @@ final class UserReportedTests: XCTestCase {
         XCTAssertTrue(rows(Screen.render(state)).contains { $0.contains("duration -1h00m (ends before it starts)") },
                       rows(Screen.render(state)).joined(separator: "\n"))
     }
+
+    func testFacetsOfNothingSayWhy() throws {
+        var state = makeState(try makeStore(releaseLines()), width: 120)
+        state.startWith(filter: "service:no-such-service")
+        state.apply(.showFacets)
+        XCTAssertTrue(rows(Screen.render(state)).contains { $0.contains("no tags to count: no event matches the filter") },
+                      rows(Screen.render(state)).joined(separator: "\n"))
+    }
 }
