@@ -16,10 +16,67 @@ public struct FilterEditor: Equatable, Sendable {
         case exportPath
     }
 
-    public var text: String
+    public var text: String {
+        didSet { cursorFromEnd = min(cursorFromEnd, text.count) }
+    }
     public var purpose = Purpose.filter
     /// What Tab found to complete the last word with, when it was not unique.
     public var candidates: [String] = []
+    /// Where the cursor is, counted in characters back from the end: text set from outside
+    /// (a completion, a proposed path) keeps the cursor at the end, where typing goes on.
+    public private(set) var cursorFromEnd = 0
+
+    public init(text: String, purpose: Purpose = .filter) {
+        self.text = text
+        self.purpose = purpose
+    }
+
+    public enum Motion: Equatable, Sendable {
+        case left, right, start, end, wordLeft
+    }
+
+    private var cursor: String.Index { text.index(text.endIndex, offsetBy: -cursorFromEnd) }
+    public var beforeCursor: Substring { text[..<cursor] }
+    public var afterCursor: Substring { text[cursor...] }
+
+    mutating func insert(_ typed: String) {
+        text.insert(contentsOf: typed, at: cursor)
+    }
+
+    mutating func move(_ motion: Motion) {
+        switch motion {
+        case .left: cursorFromEnd = min(text.count, cursorFromEnd + 1)
+        case .right: cursorFromEnd = max(0, cursorFromEnd - 1)
+        case .start: cursorFromEnd = text.count
+        case .end: cursorFromEnd = 0
+        case .wordLeft: cursorFromEnd = text.distance(from: wordStart, to: text.endIndex)
+        }
+    }
+
+    mutating func deleteBackward() {
+        guard cursor > text.startIndex else { return }
+        text.remove(at: text.index(before: cursor))
+    }
+
+    mutating func deleteForward() {
+        guard cursorFromEnd > 0 else { return }
+        let at = cursor
+        cursorFromEnd -= 1
+        text.remove(at: at)
+    }
+
+    /// Ctrl-W: the word before the cursor, and the spaces after it.
+    mutating func deleteWordBackward() {
+        text.removeSubrange(wordStart..<cursor)
+    }
+
+    /// The start of the word before the cursor (skipping the spaces just before it).
+    private var wordStart: String.Index {
+        var start = cursor
+        while start > text.startIndex, text[text.index(before: start)] == " " { start = text.index(before: start) }
+        while start > text.startIndex, text[text.index(before: start)] != " " { start = text.index(before: start) }
+        return start
+    }
 }
 
 /// How the time column shows times.
@@ -197,8 +254,11 @@ public struct AppState {
             } else {
                 setExpanded(row.record, true)
             }
-        case .filterInsert(let text): editor?.text += text; editor?.candidates = []
-        case .filterBackspace: if editor?.text.isEmpty == false { editor?.text.removeLast() }; editor?.candidates = []
+        case .filterInsert(let text): editor?.insert(text); editor?.candidates = []
+        case .filterBackspace: editor?.deleteBackward(); editor?.candidates = []
+        case .filterDeleteForward: editor?.deleteForward(); editor?.candidates = []
+        case .filterDeleteWord: editor?.deleteWordBackward(); editor?.candidates = []
+        case .filterMove(let motion): editor?.move(motion)
         case .filterClear: editor?.text = ""; editor?.candidates = []
         case .filterCancel:
             editor = nil
@@ -363,6 +423,7 @@ public struct AppState {
     /// Completes the word being typed: a tag name (then `:`), or a value of the named tag.
     mutating func complete() {
         guard var editor else { return }
+        editor.move(.end)  // completes the last word, so the cursor goes where the completion lands
         let words = editor.text.split(separator: " ", omittingEmptySubsequences: false)
         let word = String(words.last ?? "")
         let negated = word.hasPrefix("-")

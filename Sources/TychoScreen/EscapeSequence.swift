@@ -5,7 +5,7 @@
 ///
 /// Called after ncurses returned ESC, with `next` giving the bytes already waiting (nil when
 /// none is). Every CSI and SS3 sequence is consumed whole: the ones that name a key become that
-/// key, the rest (Insert, Delete, focus reports, pasted-text brackets) are dropped.
+/// key, the rest (Insert, focus reports, pasted-text brackets) are dropped.
 /// ESC followed by anything else is Escape, and what followed is handed back to be read as the
 /// next key, so a fast "Escape j" stays two keys.
 public enum EscapeSequence {
@@ -75,7 +75,7 @@ public enum EscapeSequence {
     ]
     /// `ESC [ n ~` as xterm, tmux, screen, rxvt and the Linux console send them.
     private static let tildeKeys: [String: Key] = [
-        "1": .home, "7": .home, "4": .end, "8": .end, "5": .pageUp, "6": .pageDown,
+        "1": .home, "7": .home, "4": .end, "8": .end, "5": .pageUp, "6": .pageDown, "3": .delete,
         "11": .function(1), "12": .function(2), "13": .function(3), "14": .function(4), "15": .function(5),
         "17": .function(6), "18": .function(7), "19": .function(8), "20": .function(9), "21": .function(10),
         "23": .function(11), "24": .function(12),

@@ -9,6 +9,9 @@ public enum Key: Equatable, Hashable, Sendable {
     case clearLine
     /// F1 … F12 (F1 opens the help, as people expect).
     case function(Int)
+    case delete
+    /// Ctrl and a letter (Ctrl-A, Ctrl-E, Ctrl-W edit the filter as in a shell).
+    case control(Character)
 }
 
 /// What the terminal hands the program.
@@ -35,6 +38,9 @@ public enum Action: Equatable, Sendable {
     case expandOrChild
     case filterInsert(String)
     case filterBackspace
+    case filterDeleteForward
+    case filterDeleteWord
+    case filterMove(FilterEditor.Motion)
     case filterClear
     case filterApply
     case filterCancel

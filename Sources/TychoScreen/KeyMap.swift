@@ -60,6 +60,12 @@ public enum KeyMap {
         Binding(keys: [.escape], label: "Esc", action: .filterCancel, context: .filter, help: "cancel editing"),
         Binding(keys: [.tab], label: "Tab", action: .filterComplete, context: .filter, help: "complete a tag name or value"),
         Binding(keys: [.clearLine], label: "Ctrl-U", action: .filterClear, context: .filter, help: "clear the filter"),
+        Binding(keys: [.left, .control("b")], label: "← →", action: .filterMove(.left), context: .filter, help: "move the cursor"),
+        Binding(keys: [.right, .control("f")], label: "← →", action: .filterMove(.right), context: .filter, help: "move the cursor"),
+        Binding(keys: [.home, .control("a")], label: "Home End", action: .filterMove(.start), context: .filter, help: "start or end of the line (also Ctrl-A Ctrl-E)"),
+        Binding(keys: [.end, .control("e")], label: "Home End", action: .filterMove(.end), context: .filter, help: "start or end of the line (also Ctrl-A Ctrl-E)"),
+        Binding(keys: [.delete, .control("d")], label: "Del", action: .filterDeleteForward, context: .filter, help: "delete the character under the cursor"),
+        Binding(keys: [.control("w")], label: "Ctrl-W", action: .filterDeleteWord, context: .filter, help: "delete the word before the cursor"),
     ]
 
     /// The action `key` means in `state`, if any.

@@ -48,10 +48,17 @@ enum FilterBarView {
         } else if let editor = state.editor {
             let prompt = editor.purpose == .exportPath ? "export filtered events to: " : "/ "
             var x = canvas.draw(prompt, x: 0, y: rect.y, style: Style(isBold: true, isReverse: true))
-            // Show the end of a long filter: that is where the cursor is.
-            let text = tail(of: SafeText.visible(editor.text), fitting: room - x - 1)
-            x += canvas.draw(text, x: x, y: rect.y, limit: room - x, style: .reverse)
-            canvas.draw("█", x: x, y: rect.y, style: .reverse)
+            // What comes before the cursor, as much as fits with the cursor in sight; then the
+            // cursor (a block at the end, or the character under it drawn unreversed); then the rest.
+            let before = tail(of: SafeText.visible(String(editor.beforeCursor)), fitting: room - x - 1)
+            x += canvas.draw(before, x: x, y: rect.y, limit: room - x, style: .reverse)
+            let after = SafeText.visible(String(editor.afterCursor))
+            if let under = after.first {
+                x += canvas.draw(String(under), x: x, y: rect.y, limit: room - x, style: Style(isBold: true))
+                x += canvas.draw(String(after.dropFirst()), x: x, y: rect.y, limit: room - x, style: .reverse)
+            } else {
+                canvas.draw("█", x: x, y: rect.y, style: .reverse)
+            }
             if let error = state.filterError {
                 canvas.draw("  " + error, x: x + 1, y: rect.y, limit: room - x - 1, style: Style(foreground: .red, isBold: true, isReverse: true))
             }

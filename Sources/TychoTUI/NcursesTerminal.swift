@@ -106,6 +106,7 @@ final class NcursesTerminal: Terminal {
             case KEY_ENTER: return .key(.enter)
             case KEY_BACKSPACE: return .key(.backspace)
             case KEY_BTAB: return .key(.backTab)
+            case KEY_DC: return .key(.delete)
             case KEY_F0 + 1...KEY_F0 + 12: return .key(.function(Int(Int32(character) - KEY_F0)))
             default: return nil
             }
@@ -117,6 +118,7 @@ final class NcursesTerminal: Terminal {
         case 21: return .key(.clearLine)
         case 27: return escapeSequence().key.map(Input.key)
         case 8, 127: return .key(.backspace)
+        case 1...26: return .key(.control(Character(Unicode.Scalar(UInt8(character) + 0x60))))
         case 0..<32: return nil
         default:
             guard let scalar = Unicode.Scalar(UInt32(character)) else { return nil }

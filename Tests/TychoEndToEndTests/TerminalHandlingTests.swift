@@ -52,14 +52,17 @@ final class TerminalHandlingTests: TmuxTestCase {
         XCTAssertEqual(end.listRows, bottom.listRows)
         XCTAssertEqual(end.filterBar, bottom.filterBar)
 
-        // In the filter editor the sequences move nothing and type nothing; Escape still cancels.
+        // In the filter editor they move the cursor and delete, typing nothing; Escape still cancels.
         try session.type("/source:")
         try session.waitFor("/ source:█")
         try session.sendBytes([escape, bracket, 0x31, tilde, escape, bracket, 0x33, tilde, escape, 0x4F, 0x48])  // Home, Delete, Home
         try session.type("x")
-        try session.waitFor("/ source:x█")
+        try session.waitFor("/ xource:")
+        try session.sendBytes([escape, bracket, 0x34, tilde])  // End
+        try session.type("y")
+        try session.waitFor("/ xource:y█")
         try session.sendKeys("Escape")
-        let cancelled = try BrowserScreen(session.waitForAbsence(of: "source:x"))
+        let cancelled = try BrowserScreen(session.waitForAbsence(of: "xource:y"))
         XCTAssertEqual(cancelled.filterBar, bottom.filterBar)
     }
 

@@ -19,7 +19,7 @@ import TychoScreen
         ("[A", .up), ("[B", .down), ("[C", .right), ("[D", .left),
         ("OA", .up), ("OB", .down), ("OC", .right), ("OD", .left),
         ("[1;5A", .up), ("[5;3~", .pageUp), ("[Z", .backTab), ("OM", .enter),
-        ("OP", .function(1)), ("[11~", .function(1)), ("[[A", .function(1)), ("[15~", .function(5)), ("[24~", .function(12)),
+        ("[3~", .delete), ("OP", .function(1)), ("[11~", .function(1)), ("[[A", .function(1)), ("[15~", .function(5)), ("[24~", .function(12)),
     ])
     func aSequenceNamingAKeyIsThatKey(sequence: String, key: Key) {
         let (decoded, rest) = decode(sequence + "j")
@@ -27,7 +27,7 @@ import TychoScreen
         #expect(rest == "j")
     }
 
-    @Test(arguments: ["[2~", "[3~", "[99~", "[I", "[O", "[200~", "[201~", "[?1;2c", "OX", "[<0;10;5M", "[[Z"])
+    @Test(arguments: ["[2~", "[99~", "[I", "[O", "[200~", "[201~", "[?1;2c", "OX", "[<0;10;5M", "[[Z"])
     func aSequenceNamingNoKeyIsDroppedWhole(sequence: String) {
         let (decoded, rest) = decode(sequence + "q")
         #expect(decoded == EscapeSequence.Decoded(key: nil))

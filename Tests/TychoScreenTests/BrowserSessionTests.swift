@@ -25,6 +25,25 @@ final class BrowserSessionTests: XCTestCase {
         XCTAssertTrue(lines.contains("└─▾ jenkins/build  success  Build svc-a #12"))
     }
 
+    func testTheFilterIsEditedWhereTheCursorIs() throws {
+        // A typo at the start of a long filter: Home, fix it, Enter — not twenty backspaces.
+        let keys: [Input] = [.key(.character("/"))] + ScriptedTerminal.typing("surce:spinnaker status:fail")
+            + [.key(.home), .key(.right), .key(.character("o"))]
+        var (state, terminal) = run(try makeStore(releaseLines()), width: 80, keys)
+        let editing = rows(try XCTUnwrap(terminal.frames.last))[0]
+        XCTAssertTrue(editing.hasPrefix("/ source:spinnaker status:fail"), editing)
+        let cursor = try XCTUnwrap(terminal.frames.last)
+        XCTAssertFalse(cursor[2 + 2, 0].style.isReverse, "the cursor is on the u, drawn unreversed")
+        XCTAssertTrue(cursor[2 + 3, 0].style.isReverse)
+
+        (state, _) = run(try makeStore(releaseLines()), [.key(.character("/"))] + ScriptedTerminal.typing("source:spinnaker status:fail")
+            + [.key(.control("w")), .key(.enter), .key(.character("q"))])
+        XCTAssertEqual(state.filterText, "source:spinnaker ")
+        (state, _) = run(try makeStore(releaseLines()), [.key(.character("/"))] + ScriptedTerminal.typing("xsource:spinnaker")
+            + [.key(.control("a")), .key(.delete), .key(.control("e")), .key(.left), .key(.backspace), .key(.character("E")), .key(.enter), .key(.character("q"))])
+        XCTAssertEqual(state.filterText, "source:spinnakEr")
+    }
+
     func testTabCompletesTagKeysAndValues() throws {
         var state = makeState(try makeStore(releaseLines()))
         state.apply(.startFilter)
