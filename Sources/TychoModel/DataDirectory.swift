@@ -12,13 +12,17 @@ public struct DataFile: Equatable, Sendable {
     /// Which file this is on disk: a rename over it (compaction) makes a new one.
     public let device: UInt64
     public let inode: UInt64
+    /// When its contents last changed (nanoseconds since 1970): a rewrite in place that leaves
+    /// the size as it was changes only this.
+    public let modified: Int64
 
-    public init(path: String, name: String, size: Int, device: UInt64 = 0, inode: UInt64 = 0) {
+    public init(path: String, name: String, size: Int, device: UInt64 = 0, inode: UInt64 = 0, modified: Int64 = 0) {
         self.path = path
         self.name = name
         self.size = size
         self.device = device
         self.inode = inode
+        self.modified = modified
     }
 }
 
@@ -72,7 +76,8 @@ public enum DataDirectory {
                         continue
                     }
                     files.append(DataFile(path: childPath, name: childRelative, size: Int(child.st_size),
-                                          device: UInt64(child.st_dev), inode: UInt64(child.st_ino)))
+                                          device: UInt64(child.st_dev), inode: UInt64(child.st_ino),
+                                          modified: modificationTime(child)))
                 } else if name.hasSuffix(".jsonl") {
                     // Reading a FIFO blocks until a writer comes, a device may never end: say so, read nothing.
                     problems.append(LoadProblem(file: childRelative, line: 0, reason: "not a regular file (\(kindName(child.st_mode))); skipped"))
@@ -86,6 +91,15 @@ public enum DataDirectory {
             return aIsLog != bIsLog ? bIsLog : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
         }
         return (files, problems)
+    }
+
+    /// A file's modification time in nanoseconds since 1970.
+    static func modificationTime(_ status: stat) -> Int64 {
+        #if canImport(Glibc)
+        return Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
+        #else
+        return Int64(status.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(status.st_mtimespec.tv_nsec)
+        #endif
     }
 
     /// What kind of file a mode that is neither a regular file nor a directory describes.

@@ -17,6 +17,9 @@ public final class Segment: @unchecked Sendable {
     let localProblems: [(line: Int, reason: String)]
     /// A last line without its newline that did not parse: a write still in progress.
     public let hasPendingLine: Bool
+    /// For the last range of a file: what the file looked like when it was read, so following
+    /// can tell an append from a rewrite (nil for the other ranges). Set once, while reading.
+    var mark: FileMark?
 
     init(fileIndex: Int, startOffset: Int, endOffset: Int, firstLine: Int, lineCount: Int,
          columns: SegmentColumns, problems: [(line: Int, reason: String)], hasPendingLine: Bool) {

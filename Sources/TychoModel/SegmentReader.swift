@@ -57,14 +57,18 @@ enum SegmentReader {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { return .failure(LoadProblemError(reason: "cannot stat: \(errorText())")) }
         let end = range.end ?? Int(status.st_size)
-        let length = max(0, end - range.start)
+        // The last range of a file is read with the bytes just before it (in the same read), so
+        // its mark can fingerprint what precedes the end of reading even when the range is short.
+        let isLast = range.end == nil
+        let leadIn = isLast ? min(range.start, FileMark.span) : 0
+        let length = max(0, end - range.start) + leadIn
         guard length < Int(UInt32.max) else { return .failure(LoadProblemError(reason: "range too large")) }
         let pool = buffers ?? ReadBuffers()
         let buffer = pool.take(length)
         defer { pool.give(buffer) }
         var filled = 0
         while filled < length {
-            let got = pread(descriptor, buffer.baseAddress! + filled, length - filled, off_t(range.start + filled))
+            let got = pread(descriptor, buffer.baseAddress! + filled, length - filled, off_t(range.start - leadIn + filled))
             if got < 0 {
                 if errno == EINTR { continue }
                 return .failure(LoadProblemError(reason: "cannot read: \(errorText())"))
@@ -72,7 +76,18 @@ enum SegmentReader {
             if got == 0 { break }
             filled += got
         }
-        return .success(parse(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]), range: range))
+        let content = UnsafeRawBufferPointer(rebasing: buffer[min(leadIn, filled)..<filled])
+        let segment = parse(content, range: range)
+        if isLast {
+            // Up to `FileMark.span` bytes before where reading stopped (none if the file shrank
+            // under the read: the next poll finds it shorter and reads it all again anyway).
+            let stop = leadIn + (segment.endOffset - range.start)
+            let from = filled >= leadIn ? max(0, stop - FileMark.span) : stop
+            segment.mark = FileMark(size: range.start - leadIn + filled, modified: DataDirectory.modificationTime(status),
+                                    start: segment.endOffset - (stop - from), end: segment.endOffset,
+                                    hash: FileMark.hash(UnsafeRawBufferPointer(rebasing: buffer[min(from, filled)..<min(stop, filled)])))
+        }
+        return .success(segment)
     }
 
     /// Parses the lines of `bytes`, the contents of `range`.
