@@ -195,16 +195,17 @@ public final class EventStore: @unchecked Sendable {
     /// The slot of `id`, if any record has it or names it as a parent.
     func slot(of id: String) -> UInt32? {
         var id = id
-        return id.withUTF8 { bytes in
-            let raw = UnsafeRawBufferPointer(bytes)
-            return IDKey.withKey(ofText: raw) { key in
-                let part = idPart(key.hash, parts: idIndexes.count)
-                let entry = idIndexes[part].find(key.hash) { entry in
-                    withSlotID(Int(slotBase[part] + entry)) { $0 == key }
-                }
-                return entry.map { slotBase[part] + $0 }
-            }
+        return id.withUTF8 { bytes in IDKey.withKey(ofText: UnsafeRawBufferPointer(bytes)) { slot(of: $0) } }
+    }
+
+    /// The slot of the id whose key is `key`, if any.
+    func slot(of key: IDKey) -> UInt32? {
+        let hash = key.hash
+        let part = idPart(hash, parts: idIndexes.count)
+        let entry = idIndexes[part].find(hash) { entry in
+            withSlotID(Int(slotBase[part] + entry)) { $0 == key }
         }
+        return entry.map { slotBase[part] + $0 }
     }
 
     /// Calls `body` with the id of `slot`.

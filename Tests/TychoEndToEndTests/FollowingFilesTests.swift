@@ -37,4 +37,22 @@ final class FollowingFilesTests: TmuxTestCase {
         XCTAssertFalse(screen.contains("bad line"), framed(screen))
         try session.sendKeys("q")
     }
+
+    func testEventsOfANewFileBetweenOldOnesAreMarkedNew() throws {
+        // A new day's file sorts between files already read (and a subfolder): read it all again.
+        let directory = try temporaryDirectory("follow-new-file")
+        try directory.write("events-2026-12-03.jsonl", Self.lines([("dec3-0", 0, "december 3 work")]))
+        try directory.write("events-2026-12-05.jsonl", Self.lines([("dec5-0", 1, "december 5 work")]))
+        try directory.write("upstream/events.jsonl", Self.lines([("up-0", 2, "upstream work")]))
+        let session = try startTycho(["--data", directory.path], width: 160, height: 24)
+        try session.waitFor("3 of 3 events")
+        try directory.write("events-2026-12-04.jsonl", Self.lines([("dec4-0", 30, "december 4 hotfix"), ("dec4-1", 31, "december 4 rollback")]))
+        let screen = try BrowserScreen(try session.waitUntil("the new file's events are marked new") {
+            $0.contains("5 of 5 events") && $0.contains("2 new (+)")
+        })
+        let marked = screen.listRows.filter { $0.hasPrefix("+") }
+        XCTAssertEqual(marked.count, 2, framed(screen.rows.joined(separator: "\n")))
+        XCTAssertTrue(marked.allSatisfy { $0.contains("december 4") }, framed(screen.rows.joined(separator: "\n")))
+        try session.sendKeys("q")
+    }
 }

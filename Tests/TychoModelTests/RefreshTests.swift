@@ -144,4 +144,46 @@ import Glibc
         #expect(refresh.newIDs == ["ev-2"])
         #expect(refresh.store.problems.isEmpty)
     }
+
+    // MARK: - What arrives through a full reload is new too
+
+    @Test func eventsOfANewFileSortingBetweenOldOnesAreNew() throws {
+        let folder = try Folder(["events-2026-12-03.jsonl": Self.lines("dec3", 0..<2),
+                                 "events-2026-12-05.jsonl": Self.lines("dec5", 0..<2),
+                                 "upstream/events.jsonl": Self.lines("up", 0..<1)])
+        let store = try folder.load()
+        try folder.write("events-2026-12-04.jsonl", Self.lines("dec4", 0..<3))
+        let refresh = try #require(try folder.refresh(store))
+        #expect(refresh.store.count == 8)
+        #expect(refresh.newIDs.sorted() == ["dec4-0", "dec4-1", "dec4-2"])
+    }
+
+    @Test func onlyTheEventsARewrittenFileDidNotHaveAreNew() throws {
+        let folder = try Folder(["a.jsonl": Self.lines("ev", 0..<3)])
+        let store = try folder.load()
+        try folder.rewriteInPlace("a.jsonl", Self.lines("ev", 1..<3) + Self.lines("added", 0..<2))
+        let refresh = try #require(try folder.refresh(store))
+        #expect(refresh.store.allIDs.sorted() == ["added-0", "added-1", "ev-1", "ev-2"])
+        #expect(refresh.newIDs.sorted() == ["added-0", "added-1"])
+    }
+
+    @Test func eventsMovedByCompactionAreNotNew() throws {
+        let folder = try Folder(["a.jsonl": jsonl(eventLine("x", description: "first"), eventLine("y"), eventLine("x", description: "second")),
+                                 "b.jsonl": jsonl(eventLine("y", description: "moved to b"), eventLine("z"))])
+        let store = try folder.load()
+        let writer = EventWriter(directory: folder.path, now: { 0 }, newID: { "unused" })
+        #expect(try writer.compact().filesRewritten == 1)
+        let refresh = try #require(try folder.refresh(store), "compaction renamed a new file over a.jsonl")
+        #expect(refresh.store.allIDs.sorted() == ["x", "y", "z"])
+        #expect(refresh.newIDs.isEmpty)
+    }
+
+    @Test func anEventBackAfterADeletionIsNew() throws {
+        let folder = try Folder(["a.jsonl": jsonl(eventLine("kept"), eventLine("gone"), #"{"delete": "gone", "time": "2026-01-02T00:00:00Z"}"#)])
+        let store = try folder.load()
+        #expect(store.record(id: "gone") == nil)
+        try folder.rewriteInPlace("a.jsonl", jsonl(eventLine("kept"), eventLine("gone", description: "back")))
+        let refresh = try #require(try folder.refresh(store))
+        #expect(refresh.newIDs == ["gone"])
+    }
 }
