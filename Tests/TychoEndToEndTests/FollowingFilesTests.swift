@@ -48,7 +48,7 @@ final class FollowingFilesTests: TmuxTestCase {
         try session.waitFor("3 of 3 events")
         try directory.write("events-2026-12-04.jsonl", Self.lines([("dec4-0", 30, "december 4 hotfix"), ("dec4-1", 31, "december 4 rollback")]))
         let screen = try BrowserScreen(try session.waitUntil("the new file's events are marked new") {
-            $0.contains("5 of 5 events") && $0.contains("2 new (+)")
+            $0.contains("5 of 5 events") && $0.contains("2 new (rows marked +)")
         })
         let marked = screen.listRows.filter { $0.hasPrefix("+") }
         XCTAssertEqual(marked.count, 2, framed(screen.rows.joined(separator: "\n")))
