@@ -115,7 +115,9 @@ extension Style {
 enum StatusView {
     static func draw(_ state: AppState, into canvas: inout Canvas, at rect: Rect) {
         canvas.fill(x: 0, y: rect.y, width: rect.width, height: 1, style: .reverse)
-        var parts = [" " + state.dataDirectory]
+        // What changed first; the data directory (often a long path) last, so it is what a
+        // narrow screen cuts.
+        var parts: [String] = []
         if state.isLoading { parts.append("loading… \(Format.count(state.store.count)) so far") }
         if !state.newIDs.isEmpty { parts.append("\(Format.count(state.newIDs.count)) new (rows marked +)") }
         if !state.isFollowing { parts.append("paused (f follows)") }
@@ -123,6 +125,8 @@ enum StatusView {
         if let notice = state.notice { parts.insert(notice, at: 0) }
         let problems = state.store.problems.count
         if problems > 0 { parts.append("\(Format.count(problems)) bad line\(problems == 1 ? "" : "s") (! to list)") }
+        parts.append(state.dataDirectory)
+        parts[0] = " " + parts[0]
         let hints = "? help  / filter  Tab pane  q quit "
         let hintsWidth = hints.count
         let room = rect.width - hintsWidth - 1

@@ -194,7 +194,7 @@ final class UserReportedTests: XCTestCase {
             + directory.map { .key(.character($0)) } + [.key(.enter)])
         Browser.run(&state, on: terminal, updates: { nil })
         let status = rows(try XCTUnwrap(terminal.lastFrame)).last ?? ""
-        XCTAssertTrue(status.hasPrefix("\(directory) is a directory:"), status)
+        XCTAssertTrue(status.hasPrefix(" \(directory) is a directory"), status)
         XCTAssertNil(state.pendingOverwrite)
     }
 
@@ -212,5 +212,13 @@ final class UserReportedTests: XCTestCase {
         state.apply(.showFacets)
         XCTAssertTrue(rows(Screen.render(state)).contains { $0.contains("no tags to count: no event matches the filter") },
                       rows(Screen.render(state)).joined(separator: "\n"))
+    }
+
+    func testALongDataPathIsWhatTheStatusLineCutsNotTheCounts() throws {
+        let longPath = "/srv/" + String(repeating: "very-long-directory-name/", count: 6) + "events"
+        var state = AppState(store: try makeStore(releaseLines() + ["not json"]), dataDirectory: longPath, now: fixedNow, width: 100, height: 24)
+        state.apply(.toggleFollow)
+        let status = rows(Screen.render(state)).last ?? ""
+        XCTAssertTrue(status.hasPrefix(" paused (f follows) · 1 bad line (! to list) · /srv/very-long"), status)
     }
 }
