@@ -197,7 +197,7 @@ final class DeleteAndCompactTests: XCTestCase {
         let before = store.snapshot()
         let run = store.tycho("compact")
         XCTAssertEqual(run.status, 1)
-        XCTAssertTrue(run.err.contains("2 line(s) cannot be read"), run.err)
+        XCTAssertTrue(run.err.contains("2 lines cannot be read (see `tycho check`); fix or remove them before compacting"), run.err)
         XCTAssertEqual(store.snapshot(), before, "a refused compaction changed files")
         // Once the bad file is gone it goes ahead.
         try FileManager.default.removeItem(atPath: store.directory + "/broken.jsonl")
