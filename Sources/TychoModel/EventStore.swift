@@ -128,6 +128,30 @@ public final class EventStore: @unchecked Sendable {
         return segment.columns.withRecord(local) { String(decoding: $0.description, as: UTF8.self) }
     }
 
+    /// At most the first `limit` bytes of a record's description (never half a character), and
+    /// whether there was more: what a screen row shows, without copying a 100 MB description
+    /// on every frame.
+    public func description(_ record: Int, prefixBytes limit: Int) -> (text: String, isCut: Bool) {
+        let (segment, local) = locate(record)
+        return segment.columns.withRecord(local) { Self.prefix(of: $0.description, bytes: limit) }
+    }
+
+    /// At most the first `limit` bytes of a record's id (a UUID whole), and whether there was more.
+    public func id(_ record: Int, prefixBytes limit: Int) -> (text: String, isCut: Bool) {
+        let (segment, local) = locate(record)
+        return segment.columns.withRecord(local) { blob in
+            blob.id.isUUID ? (blob.id.string, false) : Self.prefix(of: blob.id.bytes, bytes: limit)
+        }
+    }
+
+    /// The longest start of UTF-8 `bytes` of at most `limit` bytes that ends on a character's first byte.
+    static func prefix(of bytes: UnsafeRawBufferPointer, bytes limit: Int) -> (text: String, isCut: Bool) {
+        guard bytes.count > limit else { return (String(decoding: bytes, as: UTF8.self), false) }
+        var end = max(0, limit)
+        while end > 0 && bytes[end] & 0xC0 == 0x80 { end -= 1 }  // a continuation byte: back to its lead
+        return (String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<end]), as: UTF8.self), true)
+    }
+
     public func startTime(_ record: Int) -> Int64 { starts[record] }
     public func endTime(_ record: Int) -> Int64 { ends[record] }
 

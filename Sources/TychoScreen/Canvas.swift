@@ -63,9 +63,15 @@ public struct Canvas: Equatable, Sendable {
         let end = x + min(limit ?? (width - x), width - x)
         guard end > x else { return 0 }
         if let used = drawPlainNarrow(text, x: x, y: y, end: end, style: style) { return used }
+        // Only the start of a long text can show: escape and measure no more of it than fills
+        // the row (a scalar is at least a cell, unless it joins a cluster; a generous number
+        // of them per cell leaves room for those). What is left over ends the row in `…`.
+        let scalars = text.unicodeScalars
+        let cut = scalars.index(scalars.startIndex, offsetBy: (end - x + 3) * 32, limitedBy: scalars.endIndex) ?? scalars.endIndex
+        let isCut = cut < scalars.endIndex
         var pieces: [(text: String, width: Int)] = []
         var total = 0
-        for character in SafeText.visible(text) {
+        for character in SafeText.visible(String(scalars[..<cut])) {
             let cellWidth = DisplayWidth.of(character)
             if cellWidth == 0 {
                 // A mark with nothing to combine with: show its code instead.
@@ -79,7 +85,7 @@ public struct Canvas: Equatable, Sendable {
             }
             if total > end - x + 2 { break }  // enough to know it will not fit
         }
-        let fits = total <= end - x
+        let fits = total <= end - x && !isCut
         let stop = fits ? end : end - 1
         var column = x
         for piece in pieces {
@@ -98,11 +104,14 @@ public struct Canvas: Equatable, Sendable {
     /// `draw` for text whose every scalar is one cell on its own (`DisplayWidth.isPlainNarrow`):
     /// nearly all event data, and the tree's guides and rules. A scalar is a cell, so no
     /// grapheme breaking, escaping or width lookups. Nil for any other text.
+    /// Only the scalars that can show are looked at: one more than the row holds tells whether
+    /// the text fits (and that the last one shown joins nothing after it).
     private mutating func drawPlainNarrow(_ text: String, x: Int, y: Int, end: Int, style: Style) -> Int? {
         var count = 0
         for scalar in text.unicodeScalars {
             guard DisplayWidth.isPlainNarrow(scalar) else { return nil }
             count += 1
+            if count > end - x { break }
         }
         let fits = count <= end - x
         var column = x

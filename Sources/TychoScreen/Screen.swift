@@ -226,8 +226,8 @@ enum ListView {
                 canvas.draw(text, x: x, y: y, limit: width, style: cellStyle)
                 x += width + 1
             }
-            let description = state.store.description(record)
-            canvas.draw(description.isEmpty ? state.store.id(record) : description, x: x, y: y, limit: body.width - x, style: style)
+            let description = state.store.rowDescription(record, cells: body.width - x)
+            canvas.draw(description.isEmpty ? state.store.rowID(record, cells: body.width - x) : description, x: x, y: y, limit: body.width - x, style: style)
         }
     }
 }

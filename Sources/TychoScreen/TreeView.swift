@@ -8,12 +8,14 @@ enum TreeView {
         canvas.fill(x: 0, y: title.y, width: title.width, height: 1, style: .dim)
         var heading = "── tree"
         if let root = tree.root {
-            heading += " of \(state.store.id(root)) · \(Format.count(tree.rows.count)) shown"
+            heading += " of \(state.store.rowID(root, cells: title.width)) · \(Format.count(tree.rows.count)) shown"
         }
         heading += focused ? " (focused: Enter toggles, ← → collapse/expand) " : " (Tab to focus) "
         let rule = String(repeating: "─", count: max(0, title.width - DisplayWidth.of(SafeText.visible(heading))))
         canvas.draw(heading + rule, x: 0, y: title.y, style: focused ? .bold : .dim)
         guard !tree.rows.isEmpty else { return }
+        let bars = barWidth(state, body)
+        let span = bars > 0 ? span(of: tree.rows, store: state.store) : nil  // once a frame: it reads every row
         for line in 0..<body.height {
             let index = tree.scroll.offset + line
             guard index < tree.rows.count else { break }
@@ -26,11 +28,11 @@ enum TreeView {
                 style.isReverse = focused || row.record == tree.focus
                 canvas.fill(x: 0, y: y, width: body.width, height: 1, style: style)
             }
-            let bars = barWidth(state, body)
             var x = canvas.draw(guides(for: index, in: tree.rows, limit: body.width / 2), x: 0, y: y, style: style.with(isDim: !style.isReverse))
             x += canvas.draw(marker(row) + " ", x: x, y: y, style: style)
-            x += canvas.draw(label(row, store: state.store), x: x, y: y, limit: body.width - x - (bars > 0 ? bars + 1 : 0), style: style)
-            if bars > 0, !row.isBackReference, row.group == nil, let span = span(of: tree.rows, store: state.store) {
+            let room = body.width - x - (bars > 0 ? bars + 1 : 0)
+            x += canvas.draw(label(row, store: state.store, cells: room), x: x, y: y, limit: room, style: style)
+            if bars > 0, !row.isBackReference, row.group == nil, let span {
                 drawBar(row.record, span: span, store: state.store, x: body.width - bars, y: y, width: bars,
                         style: Style(foreground: style.foreground ?? .cyan, isReverse: style.isReverse), into: &canvas)
             }
@@ -89,16 +91,17 @@ enum TreeView {
         return row.isExpanded ? "▾" : "▸ (\(Format.count(row.childCount)))"
     }
 
-    /// `source/type status  description`, or a cycle notice.
-    static func label(_ row: TreeRow, store: EventStore) -> String {
+    /// `source/type status  description`, or a cycle notice, to fill at most `cells` cells.
+    static func label(_ row: TreeRow, store: EventStore, cells: Int) -> String {
         if let group = row.group {
             return "\(Format.count(group.members.count)) × \(group.kind)" + (group.failedCount > 0 ? ", \(Format.count(group.failedCount)) failed" : "")
         }
-        if row.isBackReference { return "cycle: \(store.id(row.record)) is shown above" }
+        if row.isBackReference { return "cycle: \(store.rowID(row.record, cells: cells)) is shown above" }
         let kind = kind(row.record, store: store)
         let status = store.firstTagValue(row.record, key: "status")
-        let description = store.description(row.record)
-        return [kind.isEmpty ? store.id(row.record) : kind, status, description.isEmpty ? store.id(row.record) : description]
+        let description = store.rowDescription(row.record, cells: cells)
+        let id = kind.isEmpty || description.isEmpty ? store.rowID(row.record, cells: cells) : ""
+        return [kind.isEmpty ? id : kind, status, description.isEmpty ? id : description]
             .filter { !$0.isEmpty }.joined(separator: "  ")
     }
 }
