@@ -128,6 +128,12 @@ public final class EventStore: @unchecked Sendable {
         return segment.columns.withRecord(local) { String(decoding: $0.description, as: UTF8.self) }
     }
 
+    /// The length of a record's description in UTF-8 bytes, without copying it.
+    public func descriptionByteCount(_ record: Int) -> Int {
+        let (segment, local) = locate(record)
+        return segment.columns.withRecord(local) { $0.description.count }
+    }
+
     /// At most the first `limit` bytes of a record's description (never half a character), and
     /// whether there was more: what a screen row shows, without copying a 100 MB description
     /// on every frame.

@@ -91,7 +91,7 @@ extension AppState {
         }
     }
 
-    // MARK: - Marks and copies
+    // MARK: - Marks
 
     var focusedRecord: Int? { focus == .tree ? treeCursorRecord : selectedRecord }
 
@@ -105,29 +105,6 @@ extension AppState {
         } else {
             notice = "unmarked \(id)"
         }
-    }
-
-    mutating func copySelected(asJSON: Bool) {
-        guard let record = focusedRecord else { return }
-        effects.append(asJSON ? .copy(text: EventJSON.encode(store.event(record)), what: "event JSON")
-                              : .copy(text: store.id(record), what: "id"))
-    }
-
-    /// The marked events, oldest first, as a Markdown table for the incident write-up.
-    mutating func copyMarkdown() {
-        let records = marked.compactMap { store.record(id: $0) }.sorted { store.startTime($0) < store.startTime($1) }
-        guard !records.isEmpty else {
-            notice = "nothing marked: m marks the selected event"
-            return
-        }
-        var text = "| time (UTC) | local (\(timeZone.identifier)) | id | source | status | description |\n|---|---|---|---|---|---|\n"
-        for record in records {
-            let start = store.startTime(record)
-            let cells = [Format.fullTime(start).replacingUTC(), Format.clock(start + Int64(utcOffset(at: start)) * 1000), store.id(record),
-                         store.firstTagValue(record, key: "source"), store.firstTagValue(record, key: "status"), store.description(record)]
-            text += "| " + cells.map { $0.markdownCell() }.joined(separator: " | ") + " |\n"
-        }
-        effects.append(.copy(text: text, what: "Markdown timeline of \(Format.count(records.count, "event"))"))
     }
 
     // MARK: - Export

@@ -201,7 +201,7 @@ public struct AppState {
         case .toggleMark: toggleMark()
         case .copyID: copySelected(asJSON: false)
         case .copyJSON: copySelected(asJSON: true)
-        case .copyView: effects.append(.copy(text: filter.viewString, what: "view"))
+        case .copyView: copyView()
         case .copyMarkdown: copyMarkdown()
         case .startExport:
             overlay = nil

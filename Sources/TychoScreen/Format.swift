@@ -69,6 +69,13 @@ public enum Format {
         "\(count(value)) \(noun)\(value == 1 ? "" : "s")"
     }
 
+    /// `850 bytes`, `98 kB`, `133.4 MB` (decimal units, as terminals and `ls -h --si` count).
+    public static func bytes(_ value: Int) -> String {
+        if value < 1000 { return count(value, "byte") }
+        if value < 1_000_000 { return "\(value / 1000) kB" }
+        return "\(value / 1_000_000).\(value % 1_000_000 / 100_000) MB"
+    }
+
     public static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
     /// Four digits, as the data writes them (`0001`, not `1`); events hold years 0000–9999.
