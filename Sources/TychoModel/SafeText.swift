@@ -33,11 +33,16 @@ public enum SafeText {
         }
     }
 
-    /// Text for the clipboard: each line made visible, the lines kept. Pasted into a shell,
-    /// a raw newline runs a command and an escape sequence can end bracketed paste, so event
-    /// data carries neither; the line breaks are the copy's own (Markdown rows, JSON lines).
-    public static func clipboard(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { visible(String($0)) }.joined(separator: "\n")
+    /// Text for the clipboard. Pasted into a shell, a raw newline runs a command and an escape
+    /// sequence can end bracketed paste, so event data carries neither: a one-line value (an
+    /// id, a view, an event's JSON) is made visible whole, a newline included (`\n`); text of
+    /// several lines keeps its line breaks, which must be the copy's own (Markdown rows), and
+    /// makes each line visible. No other control character arrives raw.
+    public static func clipboard(_ text: String, isMultiline: Bool = false) -> String {
+        guard isMultiline else { return visible(text) }
+        // By scalars, not characters: "\r\n" is one Character, and its "\r" must show as well.
+        return text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { visible(String(String.UnicodeScalarView($0))) }.joined(separator: "\n")
     }
 
     /// `'text'` with the same escapes: how messages quote ids and values from the data.

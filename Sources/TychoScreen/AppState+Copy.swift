@@ -55,21 +55,24 @@ extension AppState {
             let (description, isCut) = store.description(record, prefixBytes: Self.markdownDescriptionLimit)
             let cells = [Format.fullTime(start).replacingUTC(), Format.clock(start + Int64(utcOffset(at: start)) * 1000), store.id(record),
                          store.firstTagValue(record, key: "source"), store.firstTagValue(record, key: "status"), description + (isCut ? "…" : "")]
-            text += "| " + cells.map { $0.markdownCell() }.joined(separator: " | ") + " |\n"
+            text += "| " + cells.enumerated().map { $1.markdownCell(isExact: $0 == 2) }.joined(separator: " | ") + " |\n"
         }
-        copy(text, what: "Markdown timeline of \(Format.count(records.count, "event"))", orElse: "mark fewer events, or export them with x")
+        copy(text, what: "Markdown timeline of \(Format.count(records.count, "event"))", isMultiline: true,
+             orElse: "mark fewer events, or export them with x")
     }
 
-    /// Asks the run loop to copy `text`, unless it is empty (some terminals clear the clipboard
-    /// on an empty payload) or larger than `clipboardLimit`: then says so and what to do instead.
-    mutating func copy(_ text: String, what: String, orElse wayOut: String) {
+    /// Asks the run loop to copy `text`, made safe (on one line unless `isMultiline`), unless
+    /// it is empty (some terminals clear the clipboard on an empty payload) or larger than
+    /// `clipboardLimit`: then says so and what to do instead.
+    mutating func copy(_ text: String, what: String, isMultiline: Bool = false, orElse wayOut: String) {
+        let text = SafeText.clipboard(text, isMultiline: isMultiline)  // measured as it will be sent
         let size = text.utf8.count
         if size == 0 {
             notice = "nothing to copy: the \(what) is empty"
         } else if size > Self.clipboardLimit {
             notice = "too large to copy (\(Format.bytes(size))): \(wayOut)"
         } else {
-            effects.append(.copy(text: text, what: what))
+            effects.append(.copy(text: text, what: what, isMultiline: isMultiline))
         }
     }
 

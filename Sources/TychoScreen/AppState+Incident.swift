@@ -212,9 +212,12 @@ extension AppState {
 }
 
 extension String {
-    /// Text safe inside a Markdown table cell: one line, pipes escaped.
-    func markdownCell() -> String {
-        SafeText.visible(replacingAll("\n", with: " ").replacingAll("\r", with: " ")).replacingAll("|", with: "\\|")
+    /// Text safe inside a Markdown table cell: one line, pipes escaped. Prose (a description)
+    /// has its line breaks as spaces, which read better in a row; an exact value (an id) shows
+    /// them as `\n`, so the cell still names the event. By scalars: `"\r\n"` is one Character.
+    func markdownCell(isExact: Bool = false) -> String {
+        let oneLine = isExact ? self : String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\n" || $0 == "\r" ? " " : $0 }))
+        return SafeText.visible(oneLine).replacingAll("|", with: "\\|")
     }
 
     func replacingUTC() -> String { hasSuffix(" UTC") ? String(dropLast(4)) : self }

@@ -54,4 +54,29 @@ final class ClipboardTests: XCTestCase {
         XCTAssertEqual(copied.clipboard, ["source:chef"])
         XCTAssertTrue(copied.status.hasPrefix("sent view to the clipboard (OSC 52)"), copied.status)
     }
+
+    func testOneLineValuesArriveOnOneLineAndNoCopyCarriesRawControls() throws {
+        // y copied an id with a raw newline: pasted into a shell, it ran the command early.
+        let evil = #"evil\nrm -rf ~\r\u001b[201~\u0085x\u2028y\ttab"#
+        let store = try makeStore([
+            #"{"id": "\#(evil)", "start_time": "2026-12-01T10:00:00Z", "description": "two\nlines\r\nand \u001b[31m", "tags": {"source": ["ops\nx"]}}"#,
+            line("plain", start: "2026-12-01T09:00:00Z", description: "fine", tags: ["source": "ci"]),
+        ])
+        let shownID = #"evil\nrm -rf ~\r\x1B[201~\x85x\u2028y\ttab"#
+        // The filter (a phrase with controls of its own) matches the evil id.
+        let copied = session(store, "yYmMc", filter: "\"rf ~\r\u{1B}[201\"")
+        XCTAssertEqual(copied.clipboard.count, 4, copied.status)
+        guard copied.clipboard.count == 4 else { return }
+        XCTAssertEqual(copied.clipboard[0], shownID, "y: the id on one line, its controls visible")
+        XCTAssertTrue(copied.clipboard[1].hasPrefix(#"{"id": "evil\nrm -rf ~\r\u001b[201~\u0085x\u2028y\ttab""#), copied.clipboard[1])
+        let markdown = copied.clipboard[2].split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(markdown.count, 4, "a header, a rule, the event's row and the last newline: \(markdown)")
+        XCTAssertTrue(markdown[2].contains(shownID) && markdown[2].contains(#"| ops x |  | two lines  and \x1B[31m |"#), String(markdown[2]))
+        XCTAssertEqual(copied.clipboard[3], #""rf ~\r\x1B[201""#, "c: the view on one line")
+        for (k, text) in copied.clipboard.enumerated() {
+            let raw = text.unicodeScalars.filter { SafeText.visible(String($0)) != String($0) && !(k == 2 && $0 == "\n") }
+            XCTAssertTrue(raw.isEmpty, "raw controls in copy \(k): \(raw.map { $0.value })")
+            if k != 2 { XCTAssertFalse(text.contains("\n"), "copy \(k) is one line") }
+        }
+    }
 }
