@@ -26,15 +26,15 @@ final class ClipboardTests: XCTestCase {
         ])
         var copied = session(store, "Y")
         XCTAssertEqual(copied.clipboard, [], "nothing is sent")
-        XCTAssertTrue(copied.status.hasPrefix("too large to copy (3.0 MB): use tycho get big-one"), copied.status)
+        XCTAssertTrue(copied.status.hasPrefix(" too large to copy (3.0 MB): use tycho get big-one"), copied.status)
         // The description fits, the whole JSON does not: refused all the same.
         copied = session(store, "jY")
         XCTAssertEqual(copied.clipboard, [])
-        XCTAssertTrue(copied.status.hasPrefix("too large to copy (100 kB): use tycho get edge"), copied.status)
+        XCTAssertTrue(copied.status.hasPrefix(" too large to copy (100 kB): use tycho get edge"), copied.status)
         copied = session(store, "jjY")
         XCTAssertEqual(copied.clipboard.count, 1)
         XCTAssertTrue(copied.clipboard[0].hasPrefix(#"{"id": "small""#))
-        XCTAssertTrue(copied.status.hasPrefix("sent event JSON to the clipboard (OSC 52)"), copied.status)
+        XCTAssertTrue(copied.status.hasPrefix(" sent event JSON to the clipboard (OSC 52)"), copied.status)
         // A Markdown row sums its event up: a huge description is cut, so the timeline copies.
         copied = session(store, "mjjmM")
         XCTAssertEqual(copied.clipboard.count, 1)
@@ -49,10 +49,10 @@ final class ClipboardTests: XCTestCase {
         let store = try makeStore(releaseLines())
         var copied = session(store, "c")
         XCTAssertEqual(copied.clipboard, [])
-        XCTAssertTrue(copied.status.hasPrefix("nothing to copy: no filter, this view is every event (/ sets a filter)"), copied.status)
+        XCTAssertTrue(copied.status.hasPrefix(" nothing to copy: no filter, this view is every event (/ sets a filter)"), copied.status)
         copied = session(store, "c", filter: "source:chef")
         XCTAssertEqual(copied.clipboard, ["source:chef"])
-        XCTAssertTrue(copied.status.hasPrefix("sent view to the clipboard (OSC 52)"), copied.status)
+        XCTAssertTrue(copied.status.hasPrefix(" sent view to the clipboard (OSC 52)"), copied.status)
     }
 
     func testOneLineValuesArriveOnOneLineAndNoCopyCarriesRawControls() throws {
