@@ -9,8 +9,9 @@ public protocol Terminal: AnyObject {
     func nextInput(timeoutMilliseconds: Int) -> Input?
     /// Shows `canvas`; only what changed needs to reach the terminal.
     func present(_ canvas: Canvas)
-    /// Puts text on the clipboard of the terminal the user sits at (OSC 52 works over SSH).
-    func copyToClipboard(_ text: String)
+    /// Puts text on the clipboard of the terminal the user sits at (OSC 52 works over SSH);
+    /// says how it was sent, for the notice.
+    func copyToClipboard(_ text: String) -> String
 }
 
 /// A new store for the browser: more of the data read, or new lines followed.
@@ -69,8 +70,8 @@ public enum Browser {
         switch effect {
         case .copy(let text, let what, let isMultiline):
             // Made safe here too, at the last step, whatever asked for the copy.
-            terminal.copyToClipboard(SafeText.clipboard(text, isMultiline: isMultiline))
-            state.apply(.notice("sent \(what) to the clipboard (OSC 52)"))
+            let route = terminal.copyToClipboard(SafeText.clipboard(text, isMultiline: isMultiline))
+            state.apply(.notice("sent \(what) to the clipboard (\(route))"))
         case .export(let path, let overwrite):
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
@@ -125,5 +126,8 @@ public final class ScriptedTerminal: Terminal {
 
     public func present(_ canvas: Canvas) { frames.append(canvas) }
 
-    public func copyToClipboard(_ text: String) { clipboard.append(text) }
+    public func copyToClipboard(_ text: String) -> String {
+        clipboard.append(text)
+        return "OSC 52"
+    }
 }

@@ -200,15 +200,44 @@ final class NcursesTerminal: Terminal {
 
     /// OSC 52, written around ncurses straight to the terminal. Inside tmux it goes twice: plain,
     /// which tmux takes into its buffer (set-clipboard) and passes on, and wrapped in a
-    /// passthrough sequence for a tmux that allows passthrough.
-    func copyToClipboard(_ text: String) {
+    /// passthrough sequence for a tmux that allows passthrough. tmux's default (set-clipboard
+    /// external, passthrough off) drops both, so the text also goes into tmux's buffer with
+    /// `load-buffer -w`, which reaches the outer terminal under that default too.
+    func copyToClipboard(_ text: String) -> String {
         let plain = "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
         var sequence = plain
-        if ProcessInfo.processInfo.environment["TMUX"] != nil {
+        let isInTmux = ProcessInfo.processInfo.environment["TMUX"] != nil
+        if isInTmux {
             sequence += "\u{1B}Ptmux;" + plain.replacingOccurrences(of: "\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\"
         }
         fputs(sequence, CNcurses_stdout())
         fflush(CNcurses_stdout())
+        guard isInTmux else { return "OSC 52" }
+        if Self.tmux(["load-buffer", "-w", "-"], input: text) != nil {
+            let setting = Self.tmux(["show-options", "-gv", "set-clipboard"]) ?? ""
+            return setting.hasPrefix("off") ? "tmux's buffer only: its set-clipboard is off" : "tmux's buffer and OSC 52"
+        }
+        // tmux before 3.2 has no -w: its buffer at least (prefix ] pastes it).
+        if Self.tmux(["load-buffer", "-"], input: text) != nil { return "tmux's buffer and OSC 52" }
+        return "OSC 52; tmux passes it on only with set -g set-clipboard on"
+    }
+
+    /// Runs the tmux client (it finds its server through $TMUX) with `input` on its standard
+    /// input; what it printed, or nil if it failed. Nothing of it reaches the screen.
+    private static func tmux(_ arguments: [String], input: String = "") -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tmux"] + arguments
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try? stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? String(decoding: output, as: UTF8.self) : nil
     }
 
     private func attributes(for style: Style) -> attr_t {

@@ -24,9 +24,11 @@ final class IncidentModeTests: TmuxTestCase {
         text = try session.waitFor("2 of 1,165 events")
         XCTAssertTrue(text.contains("filter: at:2026-12-02T15:00Z environment:canary"), text)
 
-        // y copies the selected id through OSC 52.
+        // y copies the selected id through OSC 52, and (inside tmux, whose default drops an
+        // application's OSC 52) into tmux's buffer, from where tmux passes it on.
         try session.sendKeys("y")
-        try session.waitFor("sent id to the clipboard (OSC 52)")
+        try session.waitFor("sent id to the clipboard (tmux's buffer and OSC 52)")
+        XCTAssertEqual(try session.run(["show-buffer"]), "deploy-search-canary-1083")
         try session.stopRecording()
         let bytes = try Data(contentsOf: URL(fileURLWithPath: output))
         let recorded = String(decoding: bytes, as: UTF8.self)
