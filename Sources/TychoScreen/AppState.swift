@@ -32,7 +32,7 @@ public struct FilterEditor: Equatable, Sendable {
     }
 
     public enum Motion: Equatable, Sendable {
-        case left, right, start, end, wordLeft
+        case left, right, start, end, wordLeft, wordRight
     }
 
     private var cursor: String.Index { text.index(text.endIndex, offsetBy: -cursorFromEnd) }
@@ -50,6 +50,11 @@ public struct FilterEditor: Equatable, Sendable {
         case .start: cursorFromEnd = text.count
         case .end: cursorFromEnd = 0
         case .wordLeft: cursorFromEnd = text.distance(from: wordStart, to: text.endIndex)
+        case .wordRight:
+            var end = cursor
+            while end < text.endIndex, text[end] == " " { end = text.index(after: end) }
+            while end < text.endIndex, text[end] != " " { end = text.index(after: end) }
+            cursorFromEnd = text.distance(from: end, to: text.endIndex)
         }
     }
 
@@ -63,6 +68,11 @@ public struct FilterEditor: Equatable, Sendable {
         let at = cursor
         cursorFromEnd -= 1
         text.remove(at: at)
+    }
+
+    /// Ctrl-U: everything before the cursor.
+    mutating func deleteToStart() {
+        text.removeSubrange(text.startIndex..<cursor)
     }
 
     /// Ctrl-W: the word before the cursor, and the spaces after it.
@@ -260,7 +270,7 @@ public struct AppState {
         case .filterDeleteForward: editor?.deleteForward(); editor?.candidates = []
         case .filterDeleteWord: editor?.deleteWordBackward(); editor?.candidates = []
         case .filterMove(let motion): editor?.move(motion)
-        case .filterClear: editor?.text = ""; editor?.candidates = []
+        case .filterClear: editor?.deleteToStart(); editor?.candidates = []
         case .filterCancel:
             editor = nil
             filterError = nil

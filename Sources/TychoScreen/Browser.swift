@@ -56,9 +56,14 @@ public enum Browser {
             switch input {
             case .resize(let width, let height):
                 state.apply(.resize(width: width, height: height))
-            case .key(let key):
-                guard let action = KeyMap.action(for: key, in: state) else { continue }
-                state.apply(action)
+            case .key(let pressed):
+                var acted = false
+                for key in KeyMap.keys(for: pressed, in: state) {
+                    guard let action = KeyMap.action(for: key, in: state) else { continue }
+                    state.apply(action)
+                    acted = true
+                }
+                guard acted else { continue }
             }
             for effect in state.takeEffects() { perform(effect, &state, terminal) }
             needsDrawing = true

@@ -4,10 +4,12 @@
 /// then the sequence's bytes one by one, and `[` would zoom the view, `~` be typed, and so on.
 ///
 /// Called after ncurses returned ESC, with `next` giving the bytes already waiting (nil when
-/// none is). Every CSI and SS3 sequence is consumed whole: the ones that name a key become that
-/// key, the rest (Insert, focus reports, pasted-text brackets) are dropped.
-/// ESC followed by anything else is Escape, and what followed is handed back to be read as the
-/// next key, so a fast "Escape j" stays two keys.
+/// none is; `next(true)` waits a little, for the rest of a paste). Every CSI and SS3 sequence
+/// is consumed whole: the ones that name a key become that key, the rest (Insert, focus
+/// reports) are dropped. Text between the bracketed-paste marks (`ESC [ 200 ~` … `ESC [ 201 ~`)
+/// is one `.paste`. ESC and a printable character is Alt and that character (the key map
+/// reads it as Escape then the character outside the editors); ESC and anything else is
+/// Escape, and what followed is handed back to be read as the next key.
 public enum EscapeSequence {
     public struct Decoded: Equatable, Sendable {
         /// The key the sequence stands for; nil when it names none Tycho uses.
@@ -25,23 +27,58 @@ public enum EscapeSequence {
     /// stream of garbage must not be swallowed whole.
     public static let maximumLength = 32
 
-    public static func decode(next: () -> Unicode.Scalar?) -> Decoded {
-        guard let introducer = next() else { return Decoded(key: .escape) }
+    /// The longest paste taken: a filter or a path is short, and a stray paste of a log file
+    /// must not be typed for minutes. The rest, up to the end mark, is dropped.
+    public static let maximumPaste = 4096
+
+    public static func decode(next: (_ waitForMore: Bool) -> Unicode.Scalar?) -> Decoded {
+        guard let introducer = next(false) else { return Decoded(key: .escape) }
         switch introducer {
-        case "[": return controlSequence(next: next)
+        case "[":
+            let decoded = controlSequence(next: { next(false) })
+            return decoded.isPasteStart ? Decoded(key: .paste(paste(next: { next(true) }))) : decoded.result
         case "O":
-            // SS3: one final character. A lone ESC O (Escape, then a capital O typed fast) is
-            // read as that.
-            guard let final = next() else { return Decoded(key: .escape, pushedBack: introducer) }
+            // SS3: one final character. A lone ESC O is Alt-O.
+            guard let final = next(false) else { return Decoded(key: .alt("O")) }
             return Decoded(key: ss3Keys[final])
+        case " "..."~", "\u{7F}": return Decoded(key: .alt(Character(introducer)))
         default: return Decoded(key: .escape, pushedBack: introducer)
         }
     }
 
+    /// The pasted text, up to the end mark (or until no more comes).
+    private static func paste(next: () -> Unicode.Scalar?) -> String {
+        let endMark = Array("\u{1B}[201~".unicodeScalars)
+        var text = String.UnicodeScalarView(), matched = 0, taken = 0
+        while let scalar = next() {
+            if scalar == endMark[matched] {
+                matched += 1
+                if matched == endMark.count { break }
+                continue
+            }
+            // A partial end mark was text after all.
+            for pending in endMark[..<matched] where taken < maximumPaste {
+                text.append(pending)
+                taken += 1
+            }
+            matched = scalar == endMark[0] ? 1 : 0
+            if matched == 0 && taken < maximumPaste {
+                text.append(scalar)
+                taken += 1
+            }
+        }
+        return String(text)
+    }
+
     /// CSI: parameter bytes (0x30–0x3F), intermediate bytes (0x20–0x2F), one final byte
     /// (0x40–0x7E). Modifiers (`ESC [ 1 ; 5 A`, Ctrl-Up) are ignored: the key is what counts.
-    private static func controlSequence(next: () -> Unicode.Scalar?) -> Decoded {
+    private static func controlSequence(next: () -> Unicode.Scalar?) -> (result: Decoded, isPasteStart: Bool) {
         var parameters = ""
+        let result = controlSequence(next: next, parameters: &parameters)
+        return (result, parameters == "200" && result == Decoded(key: nil))
+    }
+
+    private static func controlSequence(next: () -> Unicode.Scalar?, parameters: inout String) -> Decoded {
         for _ in 0..<maximumLength {
             guard let scalar = next() else { return Decoded(key: nil) }
             switch scalar.value {

@@ -12,6 +12,11 @@ public enum Key: Equatable, Hashable, Sendable {
     case delete
     /// Ctrl and a letter (Ctrl-A, Ctrl-E, Ctrl-W edit the filter as in a shell).
     case control(Character)
+    /// Alt and a character (ESC then it): word motions in the editors, else Escape then it.
+    case alt(Character)
+    /// Text the terminal marked as pasted (bracketed paste): typed into an editor as text, so
+    /// a pasted newline is never Enter and the letters after it are never commands.
+    case paste(String)
 }
 
 /// What the terminal hands the program.

@@ -59,14 +59,25 @@ public enum KeyMap {
         Binding(keys: [.enter], label: "Enter", action: .filterApply, context: .filter, help: "apply the filter"),
         Binding(keys: [.escape], label: "Esc", action: .filterCancel, context: .filter, help: "cancel editing"),
         Binding(keys: [.tab], label: "Tab", action: .filterComplete, context: .filter, help: "complete a tag name or value"),
-        Binding(keys: [.clearLine], label: "Ctrl-U", action: .filterClear, context: .filter, help: "clear the filter"),
-        Binding(keys: [.left, .control("b")], label: "← →", action: .filterMove(.left), context: .filter, help: "move the cursor"),
-        Binding(keys: [.right, .control("f")], label: "← →", action: .filterMove(.right), context: .filter, help: "move the cursor"),
+        Binding(keys: [.clearLine], label: "Ctrl-U", action: .filterClear, context: .filter, help: "delete everything before the cursor"),
+        Binding(keys: [.left, .control("b")], label: "← →", action: .filterMove(.left), context: .filter, help: "move the cursor (also Ctrl-B Ctrl-F; Alt-B Alt-F by word)"),
+        Binding(keys: [.right, .control("f")], label: "← →", action: .filterMove(.right), context: .filter, help: "move the cursor (also Ctrl-B Ctrl-F; Alt-B Alt-F by word)"),
+        Binding(keys: [.alt("b")], label: "Alt-B", action: .filterMove(.wordLeft), context: .filter, help: "a word left"),
+        Binding(keys: [.alt("f")], label: "Alt-F", action: .filterMove(.wordRight), context: .filter, help: "a word right"),
         Binding(keys: [.home, .control("a")], label: "Home End", action: .filterMove(.start), context: .filter, help: "start or end of the line (also Ctrl-A Ctrl-E)"),
         Binding(keys: [.end, .control("e")], label: "Home End", action: .filterMove(.end), context: .filter, help: "start or end of the line (also Ctrl-A Ctrl-E)"),
-        Binding(keys: [.delete, .control("d")], label: "Del", action: .filterDeleteForward, context: .filter, help: "delete the character under the cursor"),
-        Binding(keys: [.control("w")], label: "Ctrl-W", action: .filterDeleteWord, context: .filter, help: "delete the word before the cursor"),
+        Binding(keys: [.delete, .control("d")], label: "Del", action: .filterDeleteForward, context: .filter, help: "delete the character under the cursor (also Ctrl-D)"),
+        Binding(keys: [.control("w"), .alt("\u{7F}"), .alt("\u{08}")], label: "Ctrl-W", action: .filterDeleteWord, context: .filter, help: "delete the word before the cursor (also Alt-Backspace)"),
     ]
+
+    /// The keys `key` stands for in `state`: Alt and a character (ESC then it, sent at once) is
+    /// Escape and then the character, except in the editors, where it is a word motion.
+    public static func keys(for key: Key, in state: AppState) -> [Key] {
+        if case .alt(let character) = key, state.editor == nil, state.pendingOverwrite == nil {
+            return character == "\u{7F}" ? [.escape, .backspace] : [.escape, .character(character)]
+        }
+        return [key]
+    }
 
     /// The action `key` means in `state`, if any.
     public static func action(for key: Key, in state: AppState) -> Action? {
@@ -76,10 +87,15 @@ public enum KeyMap {
             if let binding = bindings.first(where: { $0.context == .filter && $0.keys.contains(key) }) { return binding.action }
             switch key {
             case .character(let character): return .filterInsert(String(character))
+            case .paste(let text):
+                // One line: a pasted line break or tab is a space, never Enter or Tab.
+                let line = String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+                return line.isEmpty ? nil : .filterInsert(line)
             case .backspace: return .filterBackspace
-            default: return nil
+            default: return nil  // other Alt keys do nothing here: the edit is not cancelled
             }
         }
+        if case .paste = key { return .notice("pasted text is not keys: / opens the filter to paste into") }
         let contexts: [Context]
         if state.overlay != nil {
             contexts = [.overlay, .everywhere]

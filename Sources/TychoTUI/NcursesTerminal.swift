@@ -54,6 +54,8 @@ final class NcursesTerminal: Terminal {
         }
         width = Int(CNcurses_cols())
         height = Int(CNcurses_lines())
+        fputs(Self.pasteOn, CNcurses_stdout())
+        fflush(CNcurses_stdout())
     }
 
     /// On a crash, gives the terminal back before the crash report is printed: the handlers
@@ -63,6 +65,7 @@ final class NcursesTerminal: Terminal {
         for signalNumber in [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE] {
             var guardAction = Glibc.sigaction()
             guardAction.__sigaction_handler.sa_handler = { signalNumber in
+                _ = write(1, "\u{1B}[?2004l", 8)  // bracketed paste off (write is signal-safe)
                 endwin()
                 if signalNumber >= 0 && signalNumber < 32 {
                     var previous = crashPreviousActions[Int(signalNumber)]
@@ -78,8 +81,12 @@ final class NcursesTerminal: Terminal {
         }
     }
 
+    /// Bracketed paste: the terminal marks pasted text, so a pasted newline is not Enter.
+    static let pasteOn = "\u{1B}[?2004h", pasteOff = "\u{1B}[?2004l"
+
     /// Gives the terminal back as it was.
     func close() {
+        fputs(Self.pasteOff, CNcurses_stdout())
         endwin()
         delscreen(screen)
     }
@@ -129,8 +136,8 @@ final class NcursesTerminal: Terminal {
     /// Reads what follows an ESC ncurses did not decode (see `EscapeSequence`): only bytes
     /// already waiting, so a lone Escape is not delayed.
     private func escapeSequence() -> EscapeSequence.Decoded {
-        wtimeout(window, 0)
-        let decoded = EscapeSequence.decode {
+        let decoded = EscapeSequence.decode { waitForMore in
+            wtimeout(window, waitForMore ? 100 : 0)
             var character: wint_t = 0
             let result = wget_wch(window, &character)
             if result == CNcurses_KEY_CODE_YES() {

@@ -78,6 +78,26 @@ final class TerminalHandlingTests: TmuxTestCase {
         XCTAssertFalse(fine.contains("UTF-8"), framed(fine))
     }
 
+    /// A paste with a line break used to type Enter and then run the rest as keys (q quit).
+    func testAPasteIntoTheFilterIsTextNotKeys() throws {
+        let session = try openExamples()
+        _ = try session.run(["set-buffer", "status:fail\nq"])
+        try session.type("/")
+        try session.waitFor("/ █")
+        _ = try session.run(["paste-buffer", "-p", "-t", session.target])  // -p: bracketed, as a terminal pastes
+        try session.waitFor("/ status:fail q█")
+        try session.sendKeys("C-u")
+        try session.type("status:fail")
+        try session.sendKeys("Enter")
+        let applied = try session.waitFor("filter: status:fail")
+        XCTAssertTrue(applied.contains("of 1,165 events"), framed(applied))
+        // Alt-F (ESC f at once) outside the editor is Escape then f: following pauses, as before.
+        try session.sendBytes([0x1B, 0x66])
+        try session.waitFor("paused (f follows)")
+        try session.sendKeys("C-c")
+        try assertTerminalRestored(session, status: 0)
+    }
+
     func testSIGTERMRestoresTheTerminal() throws {
         let session = try openExamples()
         let pid = try session.programPID(executable: try TychoBinary.path())

@@ -8,7 +8,7 @@ import TychoScreen
     /// Decodes what follows an ESC; `rest` is what stays unread.
     private func decode(_ following: String) -> (decoded: EscapeSequence.Decoded, rest: String) {
         var scalars = Array(following.unicodeScalars)[...]
-        let decoded = EscapeSequence.decode { scalars.popFirst() }
+        let decoded = EscapeSequence.decode { _ in scalars.popFirst() }
         return (decoded, String(String.UnicodeScalarView(scalars)))
     }
 
@@ -27,7 +27,7 @@ import TychoScreen
         #expect(rest == "j")
     }
 
-    @Test(arguments: ["[2~", "[99~", "[I", "[O", "[200~", "[201~", "[?1;2c", "OX", "[<0;10;5M", "[[Z"])
+    @Test(arguments: ["[2~", "[99~", "[I", "[O", "[201~", "[?1;2c", "OX", "[<0;10;5M", "[[Z"])
     func aSequenceNamingNoKeyIsDroppedWhole(sequence: String) {
         let (decoded, rest) = decode(sequence + "q")
         #expect(decoded == EscapeSequence.Decoded(key: nil))
@@ -38,15 +38,36 @@ import TychoScreen
         #expect(decode("").decoded == EscapeSequence.Decoded(key: .escape))
     }
 
-    @Test(arguments: ["j", "q", "/", "1", "~", "\u{1B}"])
-    func escapeThenAKeyTypedFastIsBothKeys(following: String) {
+    @Test(arguments: ["j", "q", "/", "1", "~", "b", "O", "\u{7F}"])
+    func escapeAndAPrintableCharacterIsAlt(following: String) {
+        let (decoded, rest) = decode(following)
+        #expect(decoded == EscapeSequence.Decoded(key: .alt(Character(following))))
+        #expect(rest == "")
+    }
+
+    @Test(arguments: ["\u{1B}", "\u{01}", "\r"])
+    func escapeAndAControlCharacterIsBothKeys(following: String) {
         let (decoded, rest) = decode(following)
         #expect(decoded == EscapeSequence.Decoded(key: .escape, pushedBack: following.unicodeScalars.first))
         #expect(rest == "")
     }
 
-    @Test func escapeThenCapitalOIsBothKeys() {
-        #expect(decode("O").decoded == EscapeSequence.Decoded(key: .escape, pushedBack: "O"))
+    @Test func pastedTextIsOneInputUpToItsEndMark() {
+        let (decoded, rest) = decode("[200~status:fail\nq\u{1B}[A\u{1B}[201~j")
+        #expect(decoded == EscapeSequence.Decoded(key: .paste("status:fail\nq\u{1B}[A")))
+        #expect(rest == "j")
+        // Cut off (the end mark never came): what came is the paste.
+        #expect(decode("[200~abc").decoded == EscapeSequence.Decoded(key: .paste("abc")))
+    }
+
+    @Test func aHugePasteIsCutAndTheRestDropped() {
+        let (decoded, rest) = decode("[200~" + String(repeating: "x", count: 10_000) + "\u{1B}[201~q")
+        guard case .paste(let text) = decoded.key else {
+            Issue.record("not a paste: \(decoded)")
+            return
+        }
+        #expect(text.count == EscapeSequence.maximumPaste)
+        #expect(rest == "q")
     }
 
     @Test func aSequenceCutOffByAnotherEscapeGivesTheNextOneItsTurn() {

@@ -44,6 +44,27 @@ final class BrowserSessionTests: XCTestCase {
         XCTAssertEqual(state.filterText, "source:spinnakEr")
     }
 
+    func testPastedTextIsTextAndAltKeysMoveByWordsInTheEditor() throws {
+        // A pasted line break used to be Enter, and the letters after it commands (q quit).
+        var (state, _) = run(try makeStore(releaseLines()), [.key(.character("/")), .key(.paste("source:spinnaker\nq\tx")),
+                                                            .key(.enter), .key(.character("q"))])
+        XCTAssertEqual(state.filterText, "source:spinnaker q x")
+        // Outside an editor a paste does nothing but say so.
+        var terminal: ScriptedTerminal
+        (state, terminal) = run(try makeStore(releaseLines()), [.key(.paste("qqq"))])
+        let status = rows(try XCTUnwrap(terminal.frames.last)).last ?? ""
+        XCTAssertTrue(status.hasPrefix(" pasted text is not keys: / opens the filte"), status)
+        XCTAssertEqual(state.filterText, "")
+        // Alt-B, Alt-F, Alt-Backspace edit; they do not cancel the edit.
+        (state, _) = run(try makeStore(releaseLines()), [.key(.character("/"))] + ScriptedTerminal.typing("source:spinnaker status:fail")
+            + [.key(.alt("b")), .key(.alt("b")), .key(.alt("f")), .key(.alt("\u{7F}")), .key(.character("X")), .key(.enter), .key(.character("q"))])
+        XCTAssertEqual(state.filterText, "X status:fail")
+        // Outside the editors, Alt and a key (ESC then the key, sent at once) is Escape, then the key.
+        (state, _) = run(try makeStore(releaseLines()), [.key(.enter), .key(.alt("j")), .key(.character("q"))])
+        XCTAssertNil(state.overlay, "Escape closed the detail view")
+        XCTAssertEqual(state.listScroll.selected, 1, "then j moved down")
+    }
+
     func testTabCompletesTagKeysAndValues() throws {
         var state = makeState(try makeStore(releaseLines()))
         state.apply(.startFilter)
