@@ -163,5 +163,10 @@ public struct LoadProblem: Equatable, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String { line > 0 ? "\(file):\(line): \(reason)" : "\(file): \(reason)" }
+    /// `file:line: reason`, made visible: a file name is anybody's bytes (`evil\x1B[31m.jsonl`),
+    /// and this goes to terminals.
+    public var description: String {
+        let file = SafeText.visible(self.file), reason = SafeText.visible(self.reason)
+        return line > 0 ? "\(file):\(line): \(reason)" : "\(file): \(reason)"
+    }
 }

@@ -21,6 +21,13 @@ import TychoCLI
         #expect(bad.run(["query"]).err.contains("warning: 1 line could not be read and was skipped"))
     }
 
+    @Test func aFileNameReachesTheTerminalVisiblyEscaped() throws {
+        let data = try CommandLineFixture(["evil\u{1B}[31mred.jsonl": "not json\n"])
+        let run = data.run(["check"])
+        #expect(run.out.hasPrefix(#"evil\x1B[31mred.jsonl:1: expected a JSON object, found 'not' (no JSON value)"#), "\(run.out)")
+        #expect(!run.out.unicodeScalars.contains("\u{1B}"))
+    }
+
     @Test func badLinesAreListedThenSummarised() throws {
         var files = CommandLineFixture.standardFiles
         files["sub/bad.jsonl"] = """
