@@ -115,6 +115,8 @@ public enum CommandLineTool {
                 // Refused here, before the screen is taken; a time with a space (as the data
                 // writes them) goes into the filter in its exact form, which has none.
                 let time = try Commands.time(at, option: "--at")
+                // --at moves the anchor of a pasted view (`--filter "at:... window:..." --at 14:05`).
+                filter = EventFilter.removingTerms("at", from: filter)
                 filter += (filter.isEmpty ? "" : " ") + "at:" + (at.contains(" ") ? Timestamp.format(time) : at)
             }
             return .browse(BrowseOptions(dataDirectory: try dataDirectory(parsed, environment), filter: filter))

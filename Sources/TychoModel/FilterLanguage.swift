@@ -35,7 +35,10 @@ extension EventFilter {
                 switch key {
                 case "since": from = time
                 case "until": to = time
-                default: anchor = time
+                default:
+                    // Two anchors are two windows, whose overlap is seldom what was meant.
+                    guard anchor == nil else { throw FilterError(message: "at: is given twice: keep one anchor (@ moves it)") }
+                    anchor = time
                 }
             case "window":
                 window = try TimeExpression.window(value)

@@ -91,6 +91,8 @@ import TychoCLI
         #expect(filter(["--data", "/d", "--at", "2026-12-02T15:40Z", "--filter", "env:prod"]) == "env:prod at:2026-12-02T15:40Z")
         // The form the data files use, with a space, reaches the filter without one.
         #expect(filter(["--data", "/d", "--at", "2026-12-02 15:40:00+00:00"]) == "at:2026-12-02T15:40:00+00:00")
+        // --at moves the anchor of a view pasted with --filter, keeping the rest as written.
+        #expect(filter(["--data", "/d", "--filter", "at:10:00 window:10m environment:production", "--at", "11:25"]) == "window:10m environment:production at:11:25")
         let garbage = CommandRun(["--data", "/d", "--at", "garbage"])
         #expect(garbage.status == ExitStatus.usage)
         #expect(garbage.err.contains("--at 'garbage'"), "\(garbage.err)")

@@ -56,6 +56,13 @@ import TychoModel
         }
     }
 
+    @Test func twoAnchorsAreRefused() {
+        let error = #expect(throws: FilterError.self) {
+            try EventFilter(parsing: "at:2026-12-01T11:25Z at:2026-12-01T11:00Z", now: 0)
+        }
+        #expect(error?.message == "at: is given twice: keep one anchor (@ moves it)")
+    }
+
     @Test func emptyFilterIsEverythingNewestFirst() throws {
         let store = try DataFixture.load(Self.files)
         let list = store.events(matching: EventFilter())
