@@ -165,7 +165,18 @@ enum ListView {
             x += width + 1
         }
         if state.list.isEmpty {
-            let message = state.isLoading ? "loading…" : (state.store.count == 0 ? "no events in \(state.dataDirectory)" : "no events match this filter (/ to change it)")
+            let message: String
+            if state.isLoading {
+                message = "loading…"
+            } else if state.store.count == 0 {
+                message = "no events in \(state.dataDirectory)"
+            } else if let anchor, let from = state.filter.range.from, let to = state.filter.range.to {
+                // "Nothing changed" is an answer, if it says when: the window searched.
+                let shown = { (time: Int64) in String(Format.fullTime(time).prefix(16)) }
+                message = "nothing between \(shown(from)) and \(shown(to)) UTC, around the alert at \(shown(anchor)) (] widens, / changes the filter)"
+            } else {
+                message = "no events match this filter (/ to change it)"
+            }
             canvas.draw(message, x: 2, y: body.y, limit: body.width - 2, style: .dim)
             return
         }

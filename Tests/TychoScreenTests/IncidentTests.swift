@@ -60,6 +60,14 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(state.notice, "unmarked \(id)")
     }
 
+    func testAnEmptyWindowSaysWhichTimesWereSearched() throws {
+        let state = try anchored("at:2026-12-02T03:00:00Z", width: 160)
+        XCTAssertEqual(state.list.count, 0)
+        let lines = rows(Screen.render(state))
+        XCTAssertTrue(lines.contains { $0.contains("nothing between 2026-12-02 02:00 and 2026-12-02 03:15 UTC, around the alert at 2026-12-02 03:00") },
+                      lines.joined(separator: "\n"))
+    }
+
     func testWindowTermAndZoomKeys() throws {
         var state = try anchored("at:2026-12-01T10:20:00Z window:10m+5m")
         XCTAssertEqual(state.list.count, 2, "10:10 to 10:25: host-1 and the staging deploy (the build ended 10:09)")
