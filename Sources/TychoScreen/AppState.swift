@@ -433,9 +433,11 @@ public struct AppState {
 
     /// Completes the word being typed: a tag name (then `:`), or a value of the named tag.
     mutating func complete() {
-        guard var editor else { return }
-        editor.move(.end)  // completes the last word, so the cursor goes where the completion lands
-        let words = editor.text.split(separator: " ", omittingEmptySubsequences: false)
+        guard var editor, editor.purpose == .filter else { return }  // tag names are no file names
+        // The word before the cursor is completed; what follows the cursor stays as it is, and
+        // so does the cursor's distance from the end, which puts it after the completion.
+        let after = String(editor.afterCursor)
+        let words = editor.beforeCursor.split(separator: " ", omittingEmptySubsequences: false)
         let word = String(words.last ?? "")
         let negated = word.hasPrefix("-")
         let bare = negated ? String(word.dropFirst()) : word
@@ -453,8 +455,8 @@ public struct AppState {
             return
         }
         var completion = commonPrefix(options)
-        if options.count == 1 && !completion.hasSuffix(":") { completion += " " }
-        editor.text = words.dropLast().joined(separator: " ") + (words.count > 1 ? " " : "") + (negated ? "-" : "") + completion
+        if options.count == 1 && !completion.hasSuffix(":") && !after.hasPrefix(" ") { completion += " " }
+        editor.text = words.dropLast().joined(separator: " ") + (words.count > 1 ? " " : "") + (negated ? "-" : "") + completion + after
         editor.candidates = options.count == 1 ? [] : Array(options.prefix(50))
         self.editor = editor
     }

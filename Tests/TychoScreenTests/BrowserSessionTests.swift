@@ -65,6 +65,15 @@ final class BrowserSessionTests: XCTestCase {
         XCTAssertEqual(state.listScroll.selected, 1, "then j moved down")
     }
 
+    func testTabCompletesTheWordAtTheCursor() throws {
+        var (state, _) = run(try makeStore(releaseLines()), [.key(.character("/"))] + ScriptedTerminal.typing("env status:fail")
+            + [.key(.alt("b")), .key(.alt("b")), .key(.alt("f")), .key(.tab), .key(.character("p")), .key(.tab), .key(.enter), .key(.character("q"))])
+        XCTAssertEqual(state.filterText, "environment:prod status:fail")
+        // The export prompt takes a path: Tab offers no tag names there.
+        (state, _) = run(try makeStore(releaseLines()), [.key(.character("x")), .key(.clearLine)] + ScriptedTerminal.typing("/tmp/out serv") + [.key(.tab)])
+        XCTAssertEqual(state.editor?.text, "/tmp/out serv")
+    }
+
     func testTabCompletesTagKeysAndValues() throws {
         var state = makeState(try makeStore(releaseLines()))
         state.apply(.startFilter)
