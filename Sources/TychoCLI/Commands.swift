@@ -116,13 +116,14 @@ enum Commands {
         } catch {
             throw CommandFailure(message: error.description)
         }
-        for problem in store.problems { out += problem.description + "\n" }
-        let files = Set(store.problems.map(\.file)).count
-        if store.problems.isEmpty {
+        let problems = (store.problems + store.unfinishedLines).sorted { ($0.file, $0.line) < ($1.file, $1.line) }
+        for problem in problems { out += problem.description + "\n" }
+        let files = Set(problems.map(\.file)).count
+        if problems.isEmpty {
             out += "ok: \(counted(store.count, "event")) in \(counted(store.files.count, "file")), no bad lines\n"
             return ExitStatus.success
         }
-        out += "\(counted(store.problems.count, "bad line")) in \(counted(files, "file")); \(counted(store.count, "event")) loaded from \(counted(store.files.count, "file"))\n"
+        out += "\(counted(problems.count, "bad line")) in \(counted(files, "file")); \(counted(store.count, "event")) loaded from \(counted(store.files.count, "file"))\n"
         return ExitStatus.failure
     }
 

@@ -86,6 +86,15 @@ public final class EventStore: @unchecked Sendable {
     /// A store with no events (what the browser shows before the first data arrives).
     public static func empty() -> EventStore { EventStore(files: [], segments: []) }
 
+    /// A last line without its newline that does not parse, per file: a write in progress to
+    /// the browser (it reads the line again when it is whole), but a one-shot `check` says so.
+    public var unfinishedLines: [LoadProblem] {
+        segments.filter(\.hasPendingLine).map { segment in
+            LoadProblem(file: files[segment.fileIndex].name, line: segment.firstLine + segment.lineCount,
+                        reason: "the last line has no newline and does not parse: a write still going on, or a cut-off file")
+        }
+    }
+
     /// How many events are live (the newest record of each id, not deleted).
     public var count: Int { timeline.count }
 
