@@ -107,9 +107,12 @@ enum ListView {
             room -= given + 1
             return given
         }
+        // Anchored, the offset from the alert is what matters most, so it is the last to go.
+        let isAnchored = durationWidth > 6
+        let early = isAnchored ? take(durationWidth, atLeast: 5) : 0
         let status = take(7, atLeast: 4)
         let source = take(10, atLeast: 6)
-        let duration = take(durationWidth, atLeast: 5)
+        let duration = isAnchored ? early : take(durationWidth, atLeast: 5)
         let service = take(width >= 120 ? 26 : 14, atLeast: 8)
         return (timeWidth, duration, status, source, service)
     }

@@ -60,6 +60,13 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(state.notice, "unmarked \(id)")
     }
 
+    func testOnANarrowScreenTheOffsetIsTheLastColumnToGo() throws {
+        let lines = rows(Screen.render(try anchored(width: 52)))
+        XCTAssertTrue(lines[2].contains("OFFSET"), lines[2])
+        XCTAssertTrue(lines.contains { $0.contains("-5m●") }, lines.joined(separator: "\n"))
+        XCTAssertFalse(lines[2].contains("SOURCE"), "source gives way first: \(lines[2])")
+    }
+
     func testAnEmptyWindowSaysWhichTimesWereSearched() throws {
         let state = try anchored("at:2026-12-02T03:00:00Z", width: 160)
         XCTAssertEqual(state.list.count, 0)
