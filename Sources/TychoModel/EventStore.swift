@@ -91,7 +91,7 @@ public final class EventStore: @unchecked Sendable {
     public var unfinishedLines: [LoadProblem] {
         segments.filter(\.hasPendingLine).map { segment in
             LoadProblem(file: files[segment.fileIndex].name, line: segment.firstLine + segment.lineCount,
-                        reason: "the last line has no newline and does not parse: a write still going on, or a cut-off file")
+                        reason: "the last line has no newline and does not parse (a write still going on, or a cut-off file)")
         }
     }
 
