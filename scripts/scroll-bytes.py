@@ -15,10 +15,11 @@ import select
 import signal
 import statistics
 import struct
-import sys
 import termios
 import fcntl
 import time
+
+import ptyrun
 
 
 def read_until_quiet(fd, quiet, limit):
@@ -40,20 +41,10 @@ def read_until_quiet(fd, quiet, limit):
 
 
 def main():
-    args = sys.argv[1:]
-    if len(args) < 2:
-        sys.exit(__doc__)
-    tycho, directory = args[0], args[1]
-    steps, cols, rows = 50, 120, 40
-    if "--steps" in args:
-        steps = int(args[args.index("--steps") + 1])
-    if "--size" in args:
-        cols, rows = (int(n) for n in args[args.index("--size") + 1].split("x"))
+    tycho, directory, steps, cols, rows = ptyrun.arguments(__doc__, "--steps", 50)
     pid, fd = pty.fork()
     if pid == 0:
-        env = dict(os.environ, TERM="xterm-256color")
-        env.pop("TMUX", None)
-        os.execve(tycho, [tycho, "--data", directory], env)
+        os.execve(tycho, [tycho, "--data", directory], ptyrun.environment())
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     os.kill(pid, signal.SIGWINCH)
     # Loaded: the status line no longer says "loading", and nothing has been drawn for 1.5 s.
@@ -67,13 +58,7 @@ def main():
     for _ in range(steps):
         os.write(fd, b"j")
         per_step.append(len(read_until_quiet(fd, 0.15, 5)))
-    os.write(fd, b"q")
-    read_until_quiet(fd, 0.5, 5)
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    os.waitpid(pid, 0)
+    ptyrun.quit_browser(pid, fd, lambda fd: read_until_quiet(fd, 0.5, 5))
     print(json.dumps({"first_screen": len(screen), "steps": steps, "median": statistics.median(per_step),
                       "min": min(per_step), "max": max(per_step), "size": f"{cols}x{rows}"}))
 

@@ -14,12 +14,13 @@ import json
 import os
 import pty
 import select
-import signal
 import struct
 import sys
 import tempfile
 import termios
 import time
+
+import ptyrun
 
 
 def drain(fd, seconds):
@@ -39,8 +40,7 @@ def drain(fd, seconds):
 
 
 def one_run(tycho, directory, cols, rows, trace):
-    env = dict(os.environ, TERM="xterm-256color", TYCHO_STARTUP_TRACE=trace)
-    env.pop("TMUX", None)
+    env = ptyrun.environment(TYCHO_STARTUP_TRACE=trace)
     env.pop("NO_COLOR", None)
     started = time.monotonic_ns()
     pid, fd = pty.fork()
@@ -61,13 +61,7 @@ def one_run(tycho, directory, cols, rows, trace):
                         marks[fields[1]] = fields
         except FileNotFoundError:
             pass
-    os.write(fd, b"q")
-    drain(fd, 0.3)
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    os.waitpid(pid, 0)
+    ptyrun.quit_browser(pid, fd, lambda fd: drain(fd, 0.3))
     os.close(fd)
     if "loaded" not in marks:
         sys.exit(f"startup-time.py: {tycho} never reported a loaded screen")
@@ -77,15 +71,7 @@ def one_run(tycho, directory, cols, rows, trace):
 
 
 def main():
-    args = sys.argv[1:]
-    if len(args) < 2:
-        sys.exit(__doc__)
-    tycho, directory = args[0], args[1]
-    runs, cols, rows = 5, 120, 40
-    if "--runs" in args:
-        runs = int(args[args.index("--runs") + 1])
-    if "--size" in args:
-        cols, rows = (int(n) for n in args[args.index("--size") + 1].split("x"))
+    tycho, directory, runs, cols, rows = ptyrun.arguments(__doc__, "--runs", 5)
     result = {"first_paint": [], "loaded": [], "rss_mb": []}
     with tempfile.TemporaryDirectory() as scratch:
         for run in range(runs):

@@ -1,4 +1,5 @@
 import Foundation
+import TychoModel
 
 /// Wall-clock timing, subprocesses and peak memory: what every figure of the bench is made of.
 enum Measure {
@@ -81,10 +82,7 @@ enum Measure {
 
     /// This process's resident memory now, in MB.
     static func residentMemory() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return .nan }
-        let kilobytes = Double(line.dropFirst("VmRSS:".count).trimmingCharacters(in: .whitespaces).split(separator: " ")[0]) ?? .nan
-        return kilobytes / 1024
+        ProcessMemory.residentKilobytes().map { Double($0) / 1024 } ?? .nan
     }
 }
 

@@ -119,14 +119,13 @@ enum Commands {
         // Not a bad line (a writer killed mid-line never said it wrote it, and the next writer
         // cuts it off), but a cut-off file looks the same: said, not counted.
         for unfinished in store.unfinishedLines { err += "tycho check: warning: \(unfinished.description); not counted\n" }
-        let problems = store.problems
-        for problem in problems { out += problem.description + "\n" }
-        let files = Set(problems.map(\.file)).count
-        if problems.isEmpty {
+        for problem in store.problems { out += problem.description + "\n" }
+        let files = Set(store.problems.map(\.file)).count
+        if store.problems.isEmpty {
             out += "ok: \(counted(store.count, "event")) in \(counted(store.files.count, "file")), no bad lines\n"
             return ExitStatus.success
         }
-        out += "\(counted(problems.count, "bad line")) in \(counted(files, "file")); \(counted(store.count, "event")) loaded from \(counted(store.files.count, "file"))\n"
+        out += "\(counted(store.problems.count, "bad line")) in \(counted(files, "file")); \(counted(store.count, "event")) loaded from \(counted(store.files.count, "file"))\n"
         return ExitStatus.failure
     }
 

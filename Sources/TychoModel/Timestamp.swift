@@ -188,6 +188,9 @@ public enum Timestamp {
         return (year, month, day, ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60)
     }
 
+    /// A year as the data writes it, four digits (`0001`).
+    public static func fourDigitYear(_ year: Int) -> String { pad4(year) }
+
     /// Milliseconds of midnight UTC starting the given civil day.
     public static func milliseconds(year: Int, month: Int, day: Int) -> Int64 {
         Int64(daysFromCivil(year: year, month: month, day: day)) * 86_400_000

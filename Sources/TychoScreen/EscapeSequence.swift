@@ -34,9 +34,7 @@ public enum EscapeSequence {
     public static func decode(next: (_ waitForMore: Bool) -> Unicode.Scalar?) -> Decoded {
         guard let introducer = next(false) else { return Decoded(key: .escape) }
         switch introducer {
-        case "[":
-            let decoded = controlSequence(next: { next(false) })
-            return decoded.isPasteStart ? Decoded(key: .paste(paste(next: { next(true) }))) : decoded.result
+        case "[": return controlSequence(next: { next(false) }, pasted: { next(true) })
         case "O":
             // SS3: one final character. A lone ESC O is Alt-O.
             guard let final = next(false) else { return Decoded(key: .alt("O")) }
@@ -72,13 +70,9 @@ public enum EscapeSequence {
 
     /// CSI: parameter bytes (0x30–0x3F), intermediate bytes (0x20–0x2F), one final byte
     /// (0x40–0x7E). Modifiers (`ESC [ 1 ; 5 A`, Ctrl-Up) are ignored: the key is what counts.
-    private static func controlSequence(next: () -> Unicode.Scalar?) -> (result: Decoded, isPasteStart: Bool) {
+    /// `ESC [ 200 ~` starts a paste, read on with `pasted`.
+    private static func controlSequence(next: () -> Unicode.Scalar?, pasted: () -> Unicode.Scalar?) -> Decoded {
         var parameters = ""
-        let result = controlSequence(next: next, parameters: &parameters)
-        return (result, parameters == "200" && result == Decoded(key: nil))
-    }
-
-    private static func controlSequence(next: () -> Unicode.Scalar?, parameters: inout String) -> Decoded {
         for _ in 0..<maximumLength {
             guard let scalar = next() else { return Decoded(key: nil) }
             switch scalar.value {
@@ -90,6 +84,7 @@ public enum EscapeSequence {
                     return Decoded(key: final.value >= 0x41 && final.value <= 0x45 ? .function(Int(final.value) - 0x40) : nil)
                 }
                 if scalar == "~" {
+                    if parameters == "200" { return Decoded(key: .paste(paste(next: pasted))) }
                     let first = parameters.split(separator: ";").first.map(String.init) ?? ""
                     return Decoded(key: tildeKeys[first])
                 }

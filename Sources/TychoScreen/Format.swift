@@ -11,7 +11,7 @@ public enum Format {
     /// `2025-06-24 14:36` (for lists spanning years).
     public static func dateAndMinute(_ milliseconds: Int64) -> String {
         let c = Timestamp.components(milliseconds)
-        return "\(year(c.year))-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute))"
+        return "\(Timestamp.fourDigitYear(c.year))-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute))"
     }
 
     /// `2026-12-03 15:30:56.123 UTC`.
@@ -19,7 +19,7 @@ public enum Format {
         let c = Timestamp.components(milliseconds)
         let fraction = Int(((milliseconds % 1000) + 1000) % 1000)
         let millis = fraction == 0 ? "" : "." + String(String(fraction + 1000).dropFirst())
-        return "\(year(c.year))-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))\(millis) UTC"
+        return "\(Timestamp.fourDigitYear(c.year))-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))\(millis) UTC"
     }
 
     /// `15:30` of a time already shifted to the wanted zone.
@@ -78,11 +78,6 @@ public enum Format {
 
     public static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
-    /// Four digits, as the data writes them (`0001`, not `1`); events hold years 0000–9999.
-    static func year(_ value: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-    }
 }
 
 /// Whether an event counts as failed, by its `status` tag.

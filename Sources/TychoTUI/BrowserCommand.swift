@@ -140,7 +140,7 @@ final class StartupTrace: @unchecked Sendable {
         }
         if !sawLoaded && !state.isLoading {
             sawLoaded = true
-            record("loaded \(state.store.count) rss-kb \(residentKilobytes())")
+            record("loaded \(state.store.count) rss-kb \(ProcessMemory.residentKilobytes() ?? -1)")
         }
     }
 
@@ -150,12 +150,5 @@ final class StartupTrace: @unchecked Sendable {
         clock_gettime(CLOCK_MONOTONIC, &time)
         let line = "\(Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)) \(what)\n"
         _ = line.utf8CString.withUnsafeBufferPointer { Glibc.write(descriptor, $0.baseAddress, $0.count - 1) }
-    }
-
-    /// VmRSS of this process, from /proc/self/status.
-    private func residentKilobytes() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return -1 }
-        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? -1
     }
 }
