@@ -72,7 +72,7 @@ extension AppState {
         } else if size > Self.clipboardLimit {
             notice = "too large to copy (\(Format.bytes(size))): \(wayOut)"
         } else {
-            effects.append(.copy(text: text, what: what, isMultiline: isMultiline))
+            effects.append(.copy(text: text, what: what))
         }
     }
 

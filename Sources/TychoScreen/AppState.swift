@@ -96,9 +96,9 @@ public enum TimeMode: Equatable, Sendable, CaseIterable {
 
 /// Something the browser asks the world to do; the run loop performs it and reports back.
 public enum Effect: Equatable, Sendable {
-    /// Put text on the clipboard (OSC 52); `what` names it in the notice. Text that is not
-    /// `isMultiline` arrives on one line (see `SafeText.clipboard`).
-    case copy(text: String, what: String, isMultiline: Bool)
+    /// Put text on the clipboard (OSC 52); `what` names it in the notice. The text is already
+    /// safe to paste (`AppState.copy` made it so, and measured it as it will be sent).
+    case copy(text: String, what: String)
     /// Write the filtered events as JSON lines to `path`.
     case export(path: String, overwrite: Bool)
 }

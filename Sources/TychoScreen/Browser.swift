@@ -73,9 +73,8 @@ public enum Browser {
     /// Carries out what the state asked for and reports back through a notice.
     static func perform(_ effect: Effect, _ state: inout AppState, _ terminal: Terminal) {
         switch effect {
-        case .copy(let text, let what, let isMultiline):
-            // Made safe here too, at the last step, whatever asked for the copy.
-            let route = terminal.copyToClipboard(SafeText.clipboard(text, isMultiline: isMultiline))
+        case .copy(let text, let what):
+            let route = terminal.copyToClipboard(text)
             state.apply(.notice("sent \(what) to the clipboard (\(route))"))
         case .export(let path, let overwrite):
             var isDirectory: ObjCBool = false
